@@ -1,0 +1,171 @@
+"""Build VC 2.0 credentials and presentations that pass their own validation (VCDM 2.0 §4)."""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+
+from vcred.credential.dates import format_datetime_stamp
+from vcred.credential.model import validate_credential
+from vcred.credential.presentation import validate_presentation
+from vcred.credential.rules import COMPACT_JWS, CONTEXT_V2
+from vcred.errors import UsageError
+
+__all__ = ["build_credential", "build_presentation", "envelope_credential"]
+
+_SD_JWT = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+(~[A-Za-z0-9_.-]*)+", re.ASCII)
+
+Text = str | Mapping[str, object] | Sequence[Mapping[str, object]]
+
+
+def _json(value: object) -> object:
+    # Copy caller data into plain dicts/lists, so the result never aliases the caller's objects.
+    if isinstance(value, Mapping):
+        return {str(k): _json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json(v) for v in value]
+    return value
+
+
+def _strings(values: Sequence[str], what: str) -> list[str]:
+    if isinstance(values, str) or not isinstance(values, Sequence):
+        raise UsageError(f"{what} must be a sequence of strings, not a single string")
+    if not all(isinstance(v, str) for v in values):
+        raise UsageError(f"{what} must hold strings only")
+    return list(dict.fromkeys(values))
+
+
+def _aware(value: datetime | None, what: str) -> datetime | None:
+    if value is not None and (not isinstance(value, datetime) or value.utcoffset() is None):
+        raise UsageError(f"{what} must be a timezone-aware datetime")
+    return value
+
+
+def _one_or_many(value: Mapping[str, object] | Sequence[Mapping[str, object]], what: str) -> object:
+    if isinstance(value, Mapping):
+        return _json(value)
+    if isinstance(value, str) or not isinstance(value, Sequence):
+        raise UsageError(f"{what} must be a mapping or a sequence of mappings")
+    items = [_json(v) for v in value]
+    return items[0] if len(items) == 1 else items
+
+
+def _contexts(contexts: Sequence[str]) -> list[str]:
+    return [CONTEXT_V2, *(c for c in _strings(contexts, "contexts") if c != CONTEXT_V2)]
+
+
+def build_credential(
+    *,
+    types: Sequence[str],
+    issuer: str | Mapping[str, object],
+    subject: Mapping[str, object],
+    contexts: Sequence[str] = (),
+    credential_id: str | None = None,
+    valid_from: datetime | None = None,
+    valid_until: datetime | None = None,
+    status: Mapping[str, object] | Sequence[Mapping[str, object]] | None = None,
+    schema: Mapping[str, object] | Sequence[Mapping[str, object]] | None = None,
+    name: Text | None = None,
+    description: Text | None = None,
+    now: datetime | None = None,
+    rng: Callable[[int], bytes] | None = None,
+) -> dict[str, object]:
+    """Build a VC 2.0 credential (VCDM 2.0 §4) and validate it before returning it.
+
+    The base context comes first, then ``contexts``; ``VerifiableCredential`` is the first type;
+    ``credential_id`` defaults to a random ``urn:uuid:`` (bytes from ``rng``, default
+    :func:`os.urandom`); ``validFrom`` defaults to ``now`` (default: the current time) truncated
+    to the second. Raises :class:`~vcred.errors.UsageError` for arguments of the wrong kind and
+    :class:`~vcred.errors.DataModelError` when the result would break a rule.
+    """
+    type_list = _strings(types, "types")
+    if not isinstance(subject, Mapping):
+        raise UsageError("subject must be a mapping of claims")
+    if not isinstance(issuer, str | Mapping):
+        raise UsageError("issuer must be a URL or a mapping with an id")
+    _aware(valid_until, "valid_until")
+    start = _aware(valid_from, "valid_from")
+    if start is None:
+        start = (_aware(now, "now") or datetime.now(UTC)).replace(microsecond=0)
+    if credential_id is None:
+        random = (rng or os.urandom)(16)
+        if not isinstance(random, bytes) or len(random) != 16:
+            raise UsageError("rng(16) must return 16 bytes")
+        credential_id = uuid.UUID(bytes=random, version=4).urn
+    credential: dict[str, object] = {
+        "@context": _contexts(contexts),
+        "id": credential_id,
+        "type": ["VerifiableCredential", *(t for t in type_list if t != "VerifiableCredential")],
+    }
+    if name is not None:
+        credential["name"] = _json(name)
+    if description is not None:
+        credential["description"] = _json(description)
+    credential["issuer"] = _json(issuer)
+    credential["validFrom"] = format_datetime_stamp(start)
+    if valid_until is not None:
+        credential["validUntil"] = format_datetime_stamp(valid_until)
+    credential["credentialSubject"] = _json(subject)
+    if status is not None:
+        credential["credentialStatus"] = _one_or_many(status, "status")
+    if schema is not None:
+        credential["credentialSchema"] = _one_or_many(schema, "schema")
+    validate_credential(credential)
+    return credential
+
+
+def envelope_credential(token: str) -> dict[str, object]:
+    """Wrap a compact ``vc+jwt`` (or ``vc+sd-jwt``) as an enveloped credential (§4.13.1)."""
+    if not isinstance(token, str):
+        raise UsageError("an enveloped credential needs a compact token string")
+    if COMPACT_JWS.fullmatch(token):
+        media_type = "application/vc+jwt"
+    elif _SD_JWT.fullmatch(token):
+        media_type = "application/vc+sd-jwt"
+    else:
+        raise UsageError("not a compact JWS or SD-JWT token")
+    return {
+        "@context": CONTEXT_V2,
+        "id": f"data:{media_type},{token}",
+        "type": "EnvelopedVerifiableCredential",
+    }
+
+
+def build_presentation(
+    *,
+    holder: str | None,
+    credentials: Sequence[Mapping[str, object] | str],
+    contexts: Sequence[str] = (),
+    types: Sequence[str] = (),
+    presentation_id: str | None = None,
+) -> dict[str, object]:
+    """Build a VC 2.0 presentation (VCDM 2.0 §4.13) and validate it before returning it.
+
+    A ``str`` credential is a compact ``vc+jwt`` (``vc+sd-jwt`` when it has disclosures) and is
+    wrapped by :func:`envelope_credential`; a mapping is embedded as it is (it must carry a proof
+    unless its issuer is the holder). No ``id`` is added unless given: presentations are
+    short-lived and an identifier only helps correlation.
+    """
+    if isinstance(credentials, str | Mapping) or not isinstance(credentials, Sequence):
+        raise UsageError("credentials must be a sequence of credentials")
+    if holder is not None and not isinstance(holder, str):
+        raise UsageError("holder must be a URL string or None")
+    type_list = _strings(types, "types")
+    presentation: dict[str, object] = {"@context": _contexts(contexts)}
+    if presentation_id is not None:
+        presentation["id"] = presentation_id
+    presentation["type"] = [
+        "VerifiablePresentation",
+        *(t for t in type_list if t != "VerifiablePresentation"),
+    ]
+    if holder is not None:
+        presentation["holder"] = holder
+    if credentials:
+        presentation["verifiableCredential"] = [
+            envelope_credential(c) if isinstance(c, str) else _json(c) for c in credentials
+        ]
+    validate_presentation(presentation)
+    return presentation

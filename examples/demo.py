@@ -13,10 +13,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import qrcode  # noqa: E402
+import qrcode
 
-from examples.demo_setup import DemoIssuer  # noqa: E402
-from vcred import (  # noqa: E402
+from examples.demo_setup import DemoIssuer
+from vcred import (
     VerificationResult,
     encode_embedded,
     linked_payload,
@@ -24,7 +24,7 @@ from vcred import (  # noqa: E402
     render_png,
     render_svg,
 )
-from vcred.qr import new_share_token  # noqa: E402
+from vcred.qr import new_share_token
 
 OUT = Path(__file__).resolve().parents[1] / "out"
 
@@ -33,7 +33,9 @@ def show(title: str, result: VerificationResult) -> None:
     icon = {"valid": "✔", "invalid": "✘", "indeterminate": "?"}[result.verdict.value]
     print(f"\n{icon} {title}: {result.verdict.value.upper()}  (entidad: {result.issuer_name})")
     for check in result.checks:
-        print(f"   {check.outcome.value:13} {check.check.value:16} {check.code.value:22} {check.message_es}")
+        print(
+            f"   {check.outcome.value:13} {check.check.value:16} {check.code.value:22} {check.message_es}"
+        )
 
 
 def decode_png(png: bytes) -> str:
@@ -64,7 +66,9 @@ def main() -> None:
     (OUT / "svt-135-embebido.svg").write_text(render_svg(embedded), encoding="utf-8")
     link = linked_payload("https://verificador.localhost/v", new_share_token())
     (OUT / "svt-135-enlace.png").write_bytes(render_png(link))
-    print(f"\n2. QR embebido: versión {qr_version(embedded)} (el vc+jwt solo no cabe en pocas versiones)")
+    print(
+        f"\n2. QR embebido: versión {qr_version(embedded)} (el vc+jwt solo no cabe en pocas versiones)"
+    )
     print(f"   {len(embedded)} caracteres alfanuméricos → {OUT / 'svt-135-embebido.png'}")
     print(f"   QR enlazado (versión {qr_version(link)}): {link}")
     code = qrcode.QRCode(border=1)

@@ -9,7 +9,10 @@ issuer's DID document and requires the method to be authorised for the proof pur
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol, runtime_checkable
 
 from vcred.did import DidResolver, VerificationMethod, resolve_verification_method
@@ -32,14 +35,54 @@ def _did_of(url: str) -> str:
 
 
 class DidKeyResolver:
-    """Resolve ``kid`` as a DID URL of the issuer's DID (relative ``#frag`` ids allowed)."""
+    """Resolve ``kid`` as a DID URL of the issuer's DID (relative ``#frag`` ids allowed).
 
-    def __init__(self, resolver: DidResolver) -> None:
+    Resolved methods are kept in a bounded LRU cache for ``ttl_seconds`` (default 10 minutes,
+    the same as :class:`~vcred.did.CachingResolver`), so verifying many credentials of one issuer
+    parses its DID document and key once; failures are never cached.
+    """
+
+    def __init__(
+        self,
+        resolver: DidResolver,
+        *,
+        max_entries: int = 1024,
+        ttl_seconds: float = 600.0,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._resolver = resolver
+        self._max_entries = max_entries
+        self._ttl = ttl_seconds
+        self._monotonic = monotonic
+        self._cache: OrderedDict[tuple[str | None, str, str], tuple[float, VerificationMethod]] = (
+            OrderedDict()
+        )
+        self._lock = threading.Lock()
+
+    def clear(self) -> None:
+        """Forget every cached key (e.g. after a key rotation is announced)."""
+        with self._lock:
+            self._cache.clear()
 
     def resolve_key(
         self, *, kid: str | None, issuer: str, purpose: str = "assertionMethod"
     ) -> VerificationMethod:
+        key = (kid, issuer, purpose)
+        now = self._monotonic()
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None and hit[0] > now:
+                self._cache.move_to_end(key)
+                return hit[1]
+        method = self._resolve(kid=kid, issuer=issuer, purpose=purpose)
+        with self._lock:
+            self._cache[key] = (now + self._ttl, method)
+            self._cache.move_to_end(key)
+            while len(self._cache) > self._max_entries:
+                self._cache.popitem(last=False)
+        return method
+
+    def _resolve(self, *, kid: str | None, issuer: str, purpose: str) -> VerificationMethod:
         if not issuer.startswith("did:"):
             raise ResolutionError(
                 "the issuer is not a DID; no key can be discovered for it",

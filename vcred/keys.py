@@ -11,6 +11,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -25,7 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     encode_dss_signature,
 )
 
-from vcred.errors import ErrorCode, KeyMaterialError, UnsupportedError
+from vcred.errors import ErrorCode, InvalidInputError, KeyMaterialError, UnsupportedError
 
 __all__ = [
     "KeyPair",
@@ -38,6 +39,8 @@ __all__ = [
 ]
 
 _P256_COORD = 32
+_B64URL = re.compile(rb"[A-Za-z0-9_-]*")
+_B64URL_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 _MULTICODEC_PUBLIC = {b"\xed\x01": "Ed25519", b"\x80\x24": "P-256"}
 _MULTICODEC_SECRET = {b"\x80\x26": "Ed25519", b"\x86\x26": "P-256"}
 
@@ -64,20 +67,21 @@ def b64url_encode(data: bytes) -> str:
 
 
 def b64url_decode(text: str | bytes) -> bytes:
-    """Strict base64url decoding without padding; raises ``InvalidInputError`` on bad input."""
-    from vcred.errors import InvalidInputError
+    """Strict base64url without padding (RFC 7515 §2); ``InvalidInputError`` on bad input.
 
-    raw = text.encode("ascii", "strict") if isinstance(text, str) else text
-    if len(raw) % 4 == 1 or b"=" in raw or b"+" in raw or b"/" in raw:
-        raise InvalidInputError("invalid base64url text", code=ErrorCode.MALFORMED_BASE64)
+    Only the URL-safe alphabet is accepted, and the unused low bits of the last character must
+    be zero, so every value has exactly one text form (no malleable signatures or payloads).
+    """
     try:
-        decoded = base64.urlsafe_b64decode(raw + b"=" * (-len(raw) % 4))
-    except (ValueError, TypeError) as exc:
-        raise InvalidInputError("invalid base64url text", code=ErrorCode.MALFORMED_BASE64) from exc
-    # Reject non-canonical encodings (stray low bits) so one value has one text form.
-    if b64url_encode(decoded).encode("ascii") != raw:
+        raw = text.encode("ascii") if isinstance(text, str) else bytes(text)
+    except UnicodeEncodeError:
+        raise InvalidInputError("invalid base64url text", code=ErrorCode.MALFORMED_BASE64) from None
+    remainder = len(raw) % 4
+    if remainder == 1 or not _B64URL.fullmatch(raw):
+        raise InvalidInputError("invalid base64url text", code=ErrorCode.MALFORMED_BASE64)
+    if remainder and _B64URL_ALPHABET.index(raw[-1]) & (0x0F if remainder == 2 else 0x03):
         raise InvalidInputError("non-canonical base64url text", code=ErrorCode.MALFORMED_BASE64)
-    return decoded
+    return base64.urlsafe_b64decode(raw + b"=" * (-remainder % 4))
 
 
 def _key_type(value: str) -> KeyType:

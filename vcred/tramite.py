@@ -47,5 +47,6 @@ def build_tramite_credential(
         rng=rng,
     )
     if validate_claims:
-        schemas.validate(credential)
+        # build_credential has bounded the document's size and depth already.
+        schemas.validate(credential, bounded=True)
     return credential

@@ -22,6 +22,7 @@ Decisions where XML Schema allows more than Python's :class:`~datetime.datetime`
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -54,6 +55,24 @@ def _offset(tz: str) -> timezone:
 
 
 def parse_xsd_datetime(value: object, *, require_tz: bool) -> datetime:
+    """Parse an XML Schema 1.1 ``dateTime`` (XMLSCHEMA11-2 §3.3.7) into an aware UTC datetime.
+
+    With ``require_tz`` the value must be a ``dateTimeStamp`` (§3.4.28); without it a value with
+    no time zone is read as UTC. Raises :class:`~vcred.errors.InvalidInputError`
+    (``malformed_input``) for anything else.
+    """
+    if not isinstance(value, str):
+        raise _fail("date-time value must be a string")
+    # The same stamps are read by the JWT claim check and the data model check: remember them.
+    return _parse_cached(value, require_tz)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_cached(value: str, require_tz: bool) -> datetime:
+    return _parse_xsd_datetime(value, require_tz=require_tz)
+
+
+def _parse_xsd_datetime(value: object, *, require_tz: bool) -> datetime:
     """Parse an XML Schema 1.1 ``dateTime`` (XMLSCHEMA11-2 §3.3.7) into an aware UTC datetime.
 
     With ``require_tz`` the value must be a ``dateTimeStamp`` (§3.4.28); without it a value with

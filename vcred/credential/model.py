@@ -245,14 +245,18 @@ def check_credential(checker: Checker, doc: dict[str, object], path: str) -> Cre
     )
 
 
-def validate_credential(credential: object, *, limits: Limits = LIMITS) -> CredentialInfo:
+def validate_credential(
+    credential: object, *, limits: Limits = LIMITS, parsed_json: bool = False
+) -> CredentialInfo:
     """Validate a VC 2.0 or VC 1.1 credential against the VC Data Model (VCDM 2.0 §4).
 
     Raises :class:`~vcred.errors.DataModelError` (``data_model_invalid``; ``nesting_too_deep`` /
     ``input_too_large`` for the size bounds) whose ``violations`` name every rule broken.
+    ``parsed_json=True`` says the document came from :func:`vcred.jsonutil.loads_bounded`, which
+    already bounded its size and depth and can only produce JSON values, so that walk is skipped.
     """
     checker = Checker(limits=limits)
-    doc = checker.check_document(credential, "credential")
+    doc = checker.check_document(credential, "credential", scan=not parsed_json)
     info = check_credential(checker, doc, "")
     checker.raise_if_any("credential")
     return info

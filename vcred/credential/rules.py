@@ -149,7 +149,9 @@ class Checker:
             )
 
     # --- whole-document bounds -----------------------------------------------------------------
-    def check_document(self, document: object, what: str) -> dict[str, object]:
+    def check_document(
+        self, document: object, what: str, *, scan: bool = True
+    ) -> dict[str, object]:
         """Refuse non-objects, over-deep or over-large documents and non-JSON values (raises)."""
         limits = self.limits
         if not isinstance(document, dict):
@@ -157,7 +159,7 @@ class Checker:
                 f"{what} is not a JSON object",
                 violations=[Violation("document.not_object", "", "must be a JSON object")],
             )
-        problem = _scan(document, limits)
+        problem = _scan(document, limits) if scan else None
         if problem == "deep":
             raise DataModelError(
                 f"{what} nests deeper than {limits.max_depth} levels",

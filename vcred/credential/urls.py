@@ -10,6 +10,7 @@ a host; ``did:`` URLs follow DID Core §3.1 syntax; ``urn:`` URNs need a namespa
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -66,7 +67,22 @@ def _authority_ok(authority: str, *, need_host: bool) -> bool:
 
 def is_url(value: object) -> bool:
     """Whether ``value`` is an absolute URL, as VCDM 2.0 §4.4 requires of ``id`` values."""
-    if not isinstance(value, str) or not _chars_ok(value):
+    if not isinstance(value, str):
+        return False
+    # Issuer, context, schema and status-list URLs repeat in every credential: remember answers.
+    return _is_url_text(value) if len(value) <= _CACHED_URL_LENGTH else _check_url(value)
+
+
+_CACHED_URL_LENGTH = 512
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_url_text(value: str) -> bool:
+    return _check_url(value)
+
+
+def _check_url(value: str) -> bool:
+    if not _chars_ok(value):
         return False
     scheme, colon, rest = value.partition(":")
     if not colon or not rest or not _SCHEME.fullmatch(scheme):

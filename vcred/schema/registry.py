@@ -138,7 +138,7 @@ class SchemaRegistry:
                 self._validators[schema_id] = cached
         return cached
 
-    def validate(self, credential: Mapping[str, Any]) -> None:
+    def validate(self, credential: Mapping[str, Any], *, bounded: bool = False) -> None:
         """Validate a credential against each ``credentialSchema`` entry (VC JSON Schema §4.2).
 
         Returns silently when the credential names no schema. Raises
@@ -146,10 +146,12 @@ class SchemaRegistry:
         failing field) or ``schema_unknown``, :class:`~vcred.errors.UnsupportedError`
         (``schema_type_unsupported``) for a credential schema type other than ``JsonSchema``,
         and :class:`~vcred.errors.DataModelError` when ``credentialSchema`` is malformed.
+        ``bounded=True`` skips the depth check for documents parsed by ``loads_bounded``.
         """
         if not isinstance(credential, Mapping):
             raise DataModelError("a credential must be a JSON object")
-        check_depth(credential)
+        if not bounded:  # callers that parsed it with loads_bounded already know its depth
+            check_depth(credential)
         instance = dict(credential)
         violations: list[Violation] = []
         for schema_id in _schema_ids(instance):

@@ -36,6 +36,7 @@ _INDEX_TEXT = re.compile(r"[0-9]{1,64}")  # ASCII digits only: int() would also 
 _HEX_STATUS = re.compile(r"0x[0-9a-fA-F]{1,8}")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*")
 _MAX_URL = 2048
+_BAD_URL_CHARS = re.compile(r"[\s\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +77,7 @@ def is_url(value: object) -> TypeGuard[str]:
     """A bounded absolute URL with no whitespace (http(s) URLs must have a host)."""
     if not isinstance(value, str) or not value or len(value) > _MAX_URL:
         return False
-    if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value):
+    if _BAD_URL_CHARS.search(value):
         return False
     try:
         parts = urlsplit(value)

@@ -134,7 +134,7 @@ class Verifier:
         )
         credential = secured.credential
         try:
-            info: CredentialInfo | None = validate_credential(credential)
+            info: CredentialInfo | None = validate_credential(credential, parsed_json=True)
             checks.append(CheckResult.make(Check.DATA_MODEL, Outcome.PASSED))
         except DataModelError as exc:
             info = None
@@ -269,7 +269,7 @@ class Verifier:
         if self.schemas is None:
             return CheckResult.make(Check.SCHEMA, Outcome.SKIPPED, ErrorCode.SCHEMA_UNKNOWN)
         try:
-            self.schemas.validate(credential)
+            self.schemas.validate(credential, bounded=True)
         except SchemaValidationError as exc:
             if exc.code is ErrorCode.SCHEMA_UNKNOWN:
                 # VC-JOSE-COSE §7.2: a schema we cannot check is reported, not held against it.

@@ -33,9 +33,8 @@ def show(title: str, result: VerificationResult) -> None:
     icon = {"valid": "✔", "invalid": "✘", "indeterminate": "?"}[result.verdict.value]
     print(f"\n{icon} {title}: {result.verdict.value.upper()}  (entidad: {result.issuer_name})")
     for check in result.checks:
-        print(
-            f"   {check.outcome.value:13} {check.check.value:16} {check.code.value:22} {check.message_es}"
-        )
+        outcome, name, code = check.outcome.value, check.check.value, check.code.value
+        print(f"   {outcome:13} {name:16} {code:22} {check.message_es}")
 
 
 def decode_png(png: bytes) -> str:
@@ -66,9 +65,7 @@ def main() -> None:
     (OUT / "svt-135-embebido.svg").write_text(render_svg(embedded), encoding="utf-8")
     link = linked_payload("https://verificador.localhost/v", new_share_token())
     (OUT / "svt-135-enlace.png").write_bytes(render_png(link))
-    print(
-        f"\n2. QR embebido: versión {qr_version(embedded)} (el vc+jwt solo no cabe en pocas versiones)"
-    )
+    print(f"\n2. QR embebido: versión {qr_version(embedded)} (el vc+jwt tal cual necesita más)")
     print(f"   {len(embedded)} caracteres alfanuméricos → {OUT / 'svt-135-embebido.png'}")
     print(f"   QR enlazado (versión {qr_version(link)}): {link}")
     code = qrcode.QRCode(border=1)

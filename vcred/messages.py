@@ -201,6 +201,10 @@ _MESSAGES: dict[ErrorCode, tuple[str, str]] = {
         "Los datos de la credencial no cumplen su esquema.",
         "The credential's data does not match its schema.",
     ),
+    C.SCHEMA_TYPE_UNSUPPORTED: (
+        "El tipo de esquema de la credencial no se soporta.",
+        "The credential's schema type is not supported.",
+    ),
     C.SCHEMA_INVALID: (
         "El esquema de la credencial no es válido.",
         "The credential's schema is invalid.",

@@ -26,6 +26,8 @@ class Check(StrEnum):
 
 
 class Outcome(StrEnum):
+    """How one check ended."""
+
     PASSED = "passed"
     FAILED = "failed"
     INDETERMINATE = "indeterminate"  # could not be decided (e.g. status list unreachable)
@@ -33,6 +35,8 @@ class Outcome(StrEnum):
 
 
 class Verdict(StrEnum):
+    """The overall answer: valid, invalid, or indeterminate (could not be decided)."""
+
     VALID = "valid"
     INVALID = "invalid"
     INDETERMINATE = "indeterminate"

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import base58
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from cryptography.hazmat.primitives.asymmetric.utils import (
@@ -26,7 +26,13 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     encode_dss_signature,
 )
 
-from vcred.errors import ErrorCode, InvalidInputError, KeyMaterialError, UnsupportedError
+from vcred.errors import (
+    ErrorCode,
+    InvalidInputError,
+    KeyMaterialError,
+    UnsupportedError,
+    UsageError,
+)
 
 __all__ = [
     "KeyPair",
@@ -40,6 +46,7 @@ __all__ = [
 
 _P256_COORD = 32
 _URLSAFE_TO_STANDARD = bytes.maketrans(b"-_", b"+/")
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # never write a private key through a symlink
 _B64URL_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 _MULTICODEC_PUBLIC = {b"\xed\x01": "Ed25519", b"\x80\x24": "P-256"}
 _MULTICODEC_SECRET = {b"\x80\x26": "Ed25519", b"\x86\x26": "P-256"}
@@ -180,11 +187,15 @@ class PublicKey:
 
     @classmethod
     def from_pem(cls, pem: bytes | str) -> PublicKey:
-        data = pem.encode("ascii") if isinstance(pem, str) else pem
+        data = _pem_bytes(pem)
         try:
             key = serialization.load_pem_public_key(data)
         except ValueError:
             raise KeyMaterialError("unreadable public key PEM") from None
+        except UnsupportedAlgorithm:
+            raise UnsupportedError(
+                "unsupported key algorithm", code=ErrorCode.KEY_UNSUPPORTED
+            ) from None
         if not isinstance(key, ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey):
             raise UnsupportedError("unsupported public key type", code=ErrorCode.KEY_UNSUPPORTED)
         return cls.from_object(key)
@@ -234,6 +245,13 @@ class PublicKey:
         except InvalidSignature:
             return False
         return True
+
+
+def _pem_bytes(pem: bytes | str) -> bytes:
+    try:
+        return pem.encode("ascii") if isinstance(pem, str) else bytes(pem)
+    except UnicodeEncodeError:
+        raise KeyMaterialError("a PEM key is ASCII text") from None
 
 
 def _jwk_bytes(jwk: dict[str, object], name: str) -> bytes:
@@ -300,10 +318,14 @@ class KeyPair:
     @classmethod
     def from_pem(cls, pem: bytes | str, passphrase: str | bytes | None = None) -> KeyPair:
         """Load a PKCS#8 PEM private key, decrypting it when ``passphrase`` is given."""
-        data = pem.encode("ascii") if isinstance(pem, str) else pem
+        data = _pem_bytes(pem)
         password = passphrase.encode("utf-8") if isinstance(passphrase, str) else passphrase
         try:
             key = serialization.load_pem_private_key(data, password=password)
+        except UnsupportedAlgorithm:
+            raise UnsupportedError(
+                "unsupported key algorithm", code=ErrorCode.KEY_UNSUPPORTED
+            ) from None
         except TypeError:
             raise KeyMaterialError(
                 "the key needs a passphrase (or is not encrypted but one was given)",
@@ -370,8 +392,14 @@ class KeyPair:
         return self._private.private_numbers().private_value.to_bytes(32, "big")
 
     def to_pem(self, passphrase: str | bytes | None = None) -> bytes:
-        """PKCS#8 PEM, encrypted with the best available scheme when ``passphrase`` is given."""
+        """PKCS#8 PEM, encrypted with the best available scheme when ``passphrase`` is given.
+
+        An empty passphrase is refused rather than silently writing an unencrypted key (an empty
+        environment variable must not turn encryption off).
+        """
         password = passphrase.encode("utf-8") if isinstance(passphrase, str) else passphrase
+        if password is not None and not password:
+            raise UsageError("an empty passphrase would leave the key unencrypted")
         encryption: serialization.KeySerializationEncryption = (
             serialization.BestAvailableEncryption(password)
             if password
@@ -384,10 +412,12 @@ class KeyPair:
     def save(self, path: str | os.PathLike[str], passphrase: str | bytes | None = None) -> None:
         """Write the PEM with owner-only permissions (0600), never world-readable."""
         target = Path(path)
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        pem = self.to_pem(passphrase)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _NOFOLLOW, 0o600)
+        # An existing file keeps its mode through O_TRUNC: tighten it before writing the key.
+        os.fchmod(fd, 0o600)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(self.to_pem(passphrase))
-        os.chmod(target, 0o600)
+            handle.write(pem)
 
     def to_private_jwk(self) -> dict[str, str]:
         """The private JWK (public members plus ``d``). Handle with care."""

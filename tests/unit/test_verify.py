@@ -180,11 +180,6 @@ def test_module_level_verify_does_the_same_in_one_call() -> None:
     assert result.codes() == ALL_OK
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: vcred.verify.verify(now=...) does not pass `now` to create_verifier(clock=...), "
-    "so the status list is fetched and verified at wall-clock time, not at `now`",
-)
 def test_module_level_verify_checks_the_status_list_at_now() -> None:
     from vcred.verify import verify
 

@@ -51,6 +51,7 @@ class StatusOutcome:
     fetched_at: datetime
     age: timedelta
     stale: bool
+    list_issuer: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,4 +277,5 @@ class StatusChecker:
             fetched_at=cached.fetched_at,
             age=max(now - cached.fetched_at, timedelta(0)),
             stale=stale,
+            list_issuer=cached.info.issuer,
         )

@@ -61,6 +61,14 @@ class StatusListCredential:
     status_size: int | None = None
     status_messages: tuple[StatusMessage, ...] = ()
     status_reference: tuple[str, ...] = ()
+    issuer: str | None = None
+
+
+def _issuer_of(credential: Mapping[str, Any]) -> str | None:
+    issuer = credential.get("issuer")
+    if isinstance(issuer, dict):
+        issuer = issuer.get("id")
+    return issuer if isinstance(issuer, str) else None
 
 
 def _list_error(message: str) -> StatusListError:
@@ -155,6 +163,7 @@ def parse_status_list_credential(
     except StatusListError as exc:
         raise _list_error(f"status list: {exc.message}") from None
     return StatusListCredential(
+        issuer=_issuer_of(credential),
         id=list_id,
         purposes=tuple(purposes),
         encoded_list=encoded,

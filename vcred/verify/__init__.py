@@ -142,6 +142,10 @@ def verify(
 ) -> VerificationResult:
     """Verify one credential with a fresh :func:`create_verifier` (prefer a reused Verifier)."""
     verifier = create_verifier(
-        fetcher=fetcher, key_resolver=key_resolver, trust=trust, policy=policy
+        fetcher=fetcher,
+        key_resolver=key_resolver,
+        trust=trust,
+        policy=policy,
+        clock=(lambda: now) if now is not None else None,
     )
     return verifier.verify(data, now=now)

@@ -51,6 +51,8 @@ class VerifyPolicy:
     algorithms: frozenset[str] = DEFAULT_ALGORITHMS
     clock_skew: timedelta = timedelta(seconds=60)
     stale_status: Literal["warn", "indeterminate"] = "warn"
+    # A list signed by anyone but the credential's issuer could hide a revocation.
+    require_same_status_issuer: bool = True
     formats: tuple[str, ...] = field(default=())  # empty: every format in the registry
 
 
@@ -144,7 +146,7 @@ class Verifier:
             checks.append(_failure(Check.DATA_MODEL, exc))
 
         checks.append(self._validity(info, secured, now))
-        status_check, status_warnings = self._status(credential)
+        status_check, status_warnings = self._status(credential, info.issuer_id if info else None)
         checks.append(status_check)
         warnings.extend(status_warnings)
         schema_check = self._schema(credential)
@@ -163,7 +165,9 @@ class Verifier:
             format=fmt.name,
             credential=credential,
             issuer=info.issuer_id if info else None,
-            issuer_name=issuer_name or (info.issuer_name if info else None),
+            # With a registry, only the registry names entities: a credential's own claim to be
+            # "Gobernación del Putumayo" is never shown as the issuer's name.
+            issuer_name=issuer_name if self.trust else (info.issuer_name if info else None),
             credential_types=info.types if info else (),
         )
 
@@ -198,7 +202,9 @@ class Verifier:
             )
         return CheckResult.make(Check.VALIDITY_PERIOD, Outcome.PASSED, details=details)
 
-    def _status(self, credential: Mapping[str, Any]) -> tuple[CheckResult, list[CheckResult]]:
+    def _status(
+        self, credential: Mapping[str, Any], issuer: str | None
+    ) -> tuple[CheckResult, list[CheckResult]]:
         try:
             entries = parse_status_entries(credential)
         except StatusListError as exc:
@@ -233,6 +239,15 @@ class Verifier:
             except StatusListError as exc:
                 return _failure(Check.STATUS, exc, Outcome.INDETERMINATE), warnings
         details: dict[str, Any] = {"entries": [_status_details(o) for o in outcomes]}
+        if self.policy.require_same_status_issuer and any(
+            o.list_issuer != issuer for o in outcomes
+        ):
+            return CheckResult.make(
+                Check.STATUS,
+                Outcome.INDETERMINATE,
+                ErrorCode.STATUS_LIST_INVALID,
+                {**details, "error": "the status list was not issued by the credential's issuer"},
+            ), warnings
         stale = any(o.stale for o in outcomes)
         for outcome in outcomes:
             if outcome.set and outcome.purpose == "revocation":

@@ -5,7 +5,8 @@
 Issuing = build the SVT-135 credential, validate it against its schema, allocate a status index
 and sign it as ``vc+jwt``. Verifying = format, signature, data model, dates, schema, status (from
 the cached list) and trust. Raw rates sign/verify messages of the same length as the tokens'
-signing input. Ends with one JSON line of the figures.
+signing input. Each rate is the best of interleaved rounds (raw, ours, raw, ours…), so a
+noisy shared machine affects both sides alike. Ends with one JSON line of the figures.
 """
 
 from __future__ import annotations
@@ -26,12 +27,26 @@ from examples.demo_setup import DemoIssuer
 from vcred import QrError, encode_embedded, qr_version, render_png
 
 
+ROUNDS = 7
+
+
 def _rate(fn: Callable[[], object], n: int) -> float:
     fn()  # warm up caches and code paths
     start = time.perf_counter()
     for _ in range(n):
         fn()
     return n / (time.perf_counter() - start)
+
+
+def _paired(ours: Callable[[], object], raw: Callable[[], object], n: int) -> tuple[float, float]:
+    """Best rate of each over interleaved rounds, so both see the same machine conditions
+    (shared virtual machines drift by tens of percent between seconds)."""
+    per_round = max(1, n // ROUNDS)
+    best_ours = best_raw = 0.0
+    for _ in range(ROUNDS):
+        best_raw = max(best_raw, _rate(raw, per_round))
+        best_ours = max(best_ours, _rate(ours, per_round))
+    return best_ours, best_raw
 
 
 def main() -> None:
@@ -53,16 +68,18 @@ def main() -> None:
     signature = raw_key.sign(signing_input)
     public = raw_key.public_key()
 
-    raw_sign = _rate(lambda: raw_key.sign(signing_input), n)
-    issue_rate = _rate(issue_one, n)
-    raw_verify = _rate(lambda: public.verify(signature, signing_input), n)
+    issue_rate, raw_sign = _paired(issue_one, lambda: raw_key.sign(signing_input), n)
     verifier = demo.verifier()
     result = verifier.verify(token, now=now)
     assert result.verified, result.codes()
     # Distinct credentials, as a verifier sees them: nothing can be reused but keys and lists.
-    tokens = [issue_one() for _ in range(n)]
+    tokens = [issue_one() for _ in range(n + 2 * ROUNDS)]
     pending = iter(tokens)
-    verify_rate = _rate(lambda: verifier.verify(next(pending, token), now=now), n - 1)
+    verify_rate, raw_verify = _paired(
+        lambda: verifier.verify(next(pending), now=now),
+        lambda: public.verify(signature, signing_input),
+        n,
+    )
 
     payload = encode_embedded(token)
     version = qr_version(payload)

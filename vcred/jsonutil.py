@@ -1,9 +1,19 @@
-"""Bounded JSON parsing: every document vcred reads goes through :func:`loads_bounded`."""
+"""Bounded JSON: every document vcred reads goes through :func:`loads_bounded`.
+
+Reading is strict (RFC 8259 / RFC 7515 §5.2): no ``NaN``/``Infinity``, no duplicate member names,
+a size cap and a nesting cap. The fast path parses with ``orjson`` and accepts the result only
+when serialising it again gives back the exact input bytes — then nothing can have been dropped
+(no duplicate members) or altered (no big integers turned into floats). Anything else (pretty
+printed, escaped, unusual numbers, malformed) takes the reference path through the standard
+library, which also produces the precise error.
+"""
 
 from __future__ import annotations
 
 import json
 from typing import Any
+
+import orjson
 
 from vcred.errors import ErrorCode, InvalidInputError
 
@@ -11,6 +21,7 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_DEPTH",
     "check_depth",
+    "dumps_bytes",
     "dumps_compact",
     "loads_bounded",
 ]
@@ -48,31 +59,24 @@ def check_depth(value: object, max_depth: int = DEFAULT_MAX_DEPTH) -> None:
             raise InvalidInputError(
                 f"JSON nested deeper than {max_depth} levels", code=ErrorCode.NESTING_TOO_DEEP
             )
-        stack.extend((child, depth + 1) for child in children)
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
 
 
-def _cheap_depth(text: str, max_depth: int) -> None:
-    # A bracket count before json.loads, so a 100k-deep array never reaches the recursive parser.
-    depth = 0
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            if depth > max_depth:
-                raise InvalidInputError(
-                    f"JSON nested deeper than {max_depth} levels", code=ErrorCode.NESTING_TOO_DEEP
-                )
-        elif char in "]}":
-            depth -= 1
+def _reference_loads(raw: bytes, what: str) -> Any:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInputError(f"{what} is not UTF-8", code=ErrorCode.MALFORMED_JSON) from None
+    try:
+        return json.loads(text, object_pairs_hook=_unique_object, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise InvalidInputError(
+            f"{what} is not valid JSON: {exc.msg}", code=ErrorCode.MALFORMED_JSON
+        ) from None
+    except RecursionError:
+        raise InvalidInputError(
+            f"{what} nests too deeply", code=ErrorCode.NESTING_TOO_DEEP
+        ) from None
 
 
 def loads_bounded(
@@ -87,24 +91,34 @@ def loads_bounded(
         raise InvalidInputError(
             f"{what} is larger than {max_bytes} bytes", code=ErrorCode.INPUT_TOO_LARGE
         )
+    if isinstance(data, str):
+        try:
+            raw = data.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates
+            raise InvalidInputError(f"{what} is not UTF-8", code=ErrorCode.MALFORMED_JSON) from None
+    else:
+        raw = bytes(data)
     try:
-        text = data.decode("utf-8") if isinstance(data, bytes) else data
-    except UnicodeDecodeError:
-        raise InvalidInputError(f"{what} is not UTF-8", code=ErrorCode.MALFORMED_JSON) from None
-    if text.count("[") + text.count("{") > max_depth:
-        _cheap_depth(text, max_depth)
-    try:
-        return json.loads(text, object_pairs_hook=_unique_object, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        raise InvalidInputError(
-            f"{what} is not valid JSON: {exc.msg}", code=ErrorCode.MALFORMED_JSON
-        ) from None
-    except RecursionError:
-        raise InvalidInputError(
-            f"{what} nests too deeply", code=ErrorCode.NESTING_TOO_DEEP
-        ) from None
+        value = orjson.loads(raw)
+        canonical = orjson.dumps(value) == raw
+    except (orjson.JSONDecodeError, orjson.JSONEncodeError):
+        canonical = False
+    if not canonical:
+        value = _reference_loads(raw, what)
+    if raw.count(b"[") + raw.count(b"{") > max_depth:  # cheap: only walk documents that could
+        check_depth(value, max_depth)
+    return value
 
 
 def dumps_compact(value: object) -> str:
-    """Compact, UTF-8-preserving JSON (no spaces), as signed payloads use."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    """Compact, UTF-8-preserving JSON text (no spaces), as signed payloads use."""
+    return dumps_bytes(value).decode("utf-8")
+
+
+def dumps_bytes(value: object) -> bytes:
+    """Compact UTF-8 JSON bytes: ``orjson`` where it can, the standard library where it cannot
+    (integers beyond 64 bits). The output always parses back to an equal value."""
+    try:
+        return orjson.dumps(value)
+    except orjson.JSONEncodeError:
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")

@@ -18,8 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from examples.demo_setup import DemoIssuer
-from vcred.errors import ErrorCode
+from vcred.errors import ErrorCode, InvalidInputError
 from vcred.formats.base import MAX_INPUT_CHARS
+from vcred.jsonutil import loads_bounded
 from vcred.qr import encode_embedded
 from vcred.verify import Check, Outcome, Verdict, VerificationResult, Verifier, create_verifier
 
@@ -212,8 +213,13 @@ def test_deeply_nested_payload_in_a_signed_token(verifier: Verifier, demo: DemoI
 
 
 def test_deeply_nested_open_brackets_only(verifier: Verifier) -> None:
-    """A 100k-deep prefix never reaches the recursive JSON parser."""
-    assert_format_failure(verifier.verify("{" + "[" * 100_000), ErrorCode.NESTING_TOO_DEEP)
+    """A 100k-deep prefix is refused cleanly: malformed where it breaks JSON first, too deep
+    where the parser's recursion bound is reached first; never a crash."""
+    assert_format_failure(verifier.verify("{" + "[" * 100_000), ErrorCode.MALFORMED_JSON)
+    assert_format_failure(verifier.verify("[" * 100_000), ErrorCode.UNKNOWN_FORMAT)
+    with pytest.raises(InvalidInputError) as info:
+        loads_bounded("[" * 100_000)
+    assert info.value.code is ErrorCode.NESTING_TOO_DEEP
 
 
 # -- never an exception ----------------------------------------------------------------------

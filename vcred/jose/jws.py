@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from vcred.errors import ErrorCode, InvalidInputError, UnsupportedError, VerificationError
-from vcred.jsonutil import dumps_compact, loads_bounded
+from vcred.jsonutil import dumps_bytes, loads_bounded
 from vcred.keys import KeyType, PublicKey, Signer, b64url_decode, b64url_encode
 
 __all__ = [
@@ -149,13 +149,7 @@ def sign_compact(
         raise UnsupportedError(
             "header alg differs from the signer's", code=ErrorCode.ALG_KEY_MISMATCH
         )
-    payload_bytes = (
-        payload if isinstance(payload, bytes) else dumps_compact(payload).encode("utf-8")
-    )
-    signing_input = (
-        b64url_encode(dumps_compact(full_header).encode("utf-8"))
-        + "."
-        + b64url_encode(payload_bytes)
-    )
+    payload_bytes = payload if isinstance(payload, bytes) else dumps_bytes(payload)
+    signing_input = b64url_encode(dumps_bytes(full_header)) + "." + b64url_encode(payload_bytes)
     signature = signer.sign(signing_input.encode("ascii"))
     return signing_input + "." + b64url_encode(signature)

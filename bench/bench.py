@@ -26,7 +26,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from examples.demo_setup import DemoIssuer
 from vcred import QrError, encode_embedded, qr_version, render_png
 
-
 ROUNDS = 7
 
 

@@ -826,3 +826,22 @@ def test_built_credentials_always_validate(
     info = validate_credential(json.loads(json.dumps(credential)))
     assert info.types[0] == "VerifiableCredential"
     assert info.valid_from == start
+
+
+def test_building_with_very_deep_claims_is_a_typed_error_not_a_recursion_crash() -> None:
+    nested: object = "fondo"
+    for _ in range(5000):
+        nested = {"n": nested}
+    with pytest.raises(DataModelError) as caught:
+        build_credential(
+            types=["VerifiableCredential"], issuer="did:example:i", subject={"n": nested}
+        )
+    assert caught.value.code is ErrorCode.NESTING_TOO_DEEP
+
+
+def test_building_with_non_json_claims_is_refused() -> None:
+    with pytest.raises(DataModelError) as caught:
+        build_credential(
+            types=["VerifiableCredential"], issuer="did:example:i", subject={"when": object()}
+        )
+    assert [v.rule for v in caught.value.violations] == ["document.not_json"]

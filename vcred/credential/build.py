@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import uuid
@@ -11,8 +12,8 @@ from datetime import UTC, datetime
 from vcred.credential.dates import format_datetime_stamp
 from vcred.credential.model import validate_credential
 from vcred.credential.presentation import validate_presentation
-from vcred.credential.rules import COMPACT_JWS, CONTEXT_V2
-from vcred.errors import UsageError
+from vcred.credential.rules import COMPACT_JWS, CONTEXT_V2, LIMITS, Limits
+from vcred.errors import DataModelError, ErrorCode, UsageError, Violation
 
 __all__ = ["build_credential", "build_presentation", "envelope_credential"]
 
@@ -21,13 +22,64 @@ _SD_JWT = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+(~[A-Za-z0-
 Text = str | Mapping[str, object] | Sequence[Mapping[str, object]]
 
 
+class _Copy:
+    """Copy caller data into plain dicts/lists (so the result never aliases the caller's
+    objects), enforcing in the same pass what the data model's document scan would: JSON values
+    only, bounded depth, size and node count. The built credential then skips that scan."""
+
+    __slots__ = ("chars", "limits", "nodes")
+
+    def __init__(self, limits: Limits = LIMITS) -> None:
+        self.limits = limits
+        self.nodes = self.chars = 0
+
+    def __call__(self, value: object, depth: int = 2) -> object:
+        self.nodes += 1
+        kind = type(value)
+        result: object
+        if kind is str:
+            self.chars += len(value)  # type: ignore[arg-type]
+            result = value
+        elif kind is dict or (kind is not list and isinstance(value, Mapping)):
+            self._deeper(depth)
+            members: dict[str, object] = {}
+            for key, child in value.items():  # type: ignore[attr-defined]
+                if not isinstance(key, str):
+                    raise _not_json("member names must be strings")
+                self.chars += len(key)
+                members[key] = self(child, depth + 1)
+            result = members
+        elif kind is list or kind is tuple:
+            self._deeper(depth)
+            result = [self(child, depth + 1) for child in value]  # type: ignore[attr-defined]
+        elif value is None or kind is bool or kind is int or (kind is float and math.isfinite(value)):
+            result = value
+        else:
+            raise _not_json(f"a {kind.__name__} is not a JSON value")
+        if self.nodes > self.limits.max_nodes or self.chars > self.limits.max_chars:
+            raise DataModelError(
+                "credential is larger than allowed",
+                code=ErrorCode.INPUT_TOO_LARGE,
+                violations=[Violation("document.too_large", "", "document too large")],
+            )
+        return result
+
+    def _deeper(self, depth: int) -> None:
+        if depth > self.limits.max_depth:
+            raise DataModelError(
+                f"credential nests deeper than {self.limits.max_depth} levels",
+                code=ErrorCode.NESTING_TOO_DEEP,
+                violations=[Violation("document.too_deep", "", "nested too deeply")],
+            )
+
+
+def _not_json(message: str) -> DataModelError:
+    return DataModelError(message, violations=[Violation("document.not_json", "", message)])
+
+
 def _json(value: object) -> object:
-    # Copy caller data into plain dicts/lists, so the result never aliases the caller's objects.
-    if isinstance(value, Mapping):
-        return {str(k): _json(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json(v) for v in value]
-    return value
+    """A bounded, JSON-only copy of ``value`` (for values built outside a credential)."""
+    return _Copy()(value, 1)
 
 
 def _strings(values: Sequence[str], what: str) -> list[str]:
@@ -44,12 +96,17 @@ def _aware(value: datetime | None, what: str) -> datetime | None:
     return value
 
 
-def _one_or_many(value: Mapping[str, object] | Sequence[Mapping[str, object]], what: str) -> object:
+def _one_or_many(
+    value: Mapping[str, object] | Sequence[Mapping[str, object]],
+    what: str,
+    copy: Callable[[object, int], object] | None = None,
+) -> object:
+    copy = copy or _Copy()
     if isinstance(value, Mapping):
-        return _json(value)
+        return copy(value, 2)
     if isinstance(value, str) or not isinstance(value, Sequence):
         raise UsageError(f"{what} must be a mapping or a sequence of mappings")
-    items = [_json(v) for v in value]
+    items = [copy(v, 3) for v in value]
     return items[0] if len(items) == 1 else items
 
 
@@ -100,20 +157,21 @@ def build_credential(
         "id": credential_id,
         "type": ["VerifiableCredential", *(t for t in type_list if t != "VerifiableCredential")],
     }
+    copy = _Copy()  # one pass over the caller's data: copied, JSON-only, bounded
     if name is not None:
-        credential["name"] = _json(name)
+        credential["name"] = copy(name)
     if description is not None:
-        credential["description"] = _json(description)
-    credential["issuer"] = _json(issuer)
+        credential["description"] = copy(description)
+    credential["issuer"] = copy(issuer)
     credential["validFrom"] = format_datetime_stamp(start)
     if valid_until is not None:
         credential["validUntil"] = format_datetime_stamp(valid_until)
-    credential["credentialSubject"] = _json(subject)
+    credential["credentialSubject"] = copy(subject)
     if status is not None:
-        credential["credentialStatus"] = _one_or_many(status, "status")
+        credential["credentialStatus"] = _one_or_many(status, "status", copy)
     if schema is not None:
-        credential["credentialSchema"] = _one_or_many(schema, "schema")
-    validate_credential(credential)
+        credential["credentialSchema"] = _one_or_many(schema, "schema", copy)
+    validate_credential(credential, parsed_json=True)  # _Copy has done the document scan
     return credential
 
 

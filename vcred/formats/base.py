@@ -8,10 +8,11 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from vcred.did import VerificationMethod
-from vcred.errors import ErrorCode, InvalidInputError, UnsupportedError
+from vcred.errors import ErrorCode, InvalidInputError, UnsupportedError, VcredError
+from vcred.jose.jws import decode_header
 from vcred.jsonutil import loads_bounded
 from vcred.key_resolver import KeyResolver
-from vcred.keys import Signer, b64url_decode
+from vcred.keys import Signer
 
 __all__ = ["Envelope", "SecuredCredential", "SecuringFormat", "VerifyContext", "unwrap"]
 
@@ -69,14 +70,13 @@ class SecuringFormat(Protocol):
 
 
 def _header_of(text: str) -> Mapping[str, Any] | None:
-    parts = text.split(".")
-    if len(parts) != 3 or not parts[0] or len(parts[0]) > 4096:
+    segment, dot, rest = text.partition(".")
+    if not dot or rest.count(".") != 1 or not segment or len(segment) > 4096:
         return None
     try:
-        header = loads_bounded(b64url_decode(parts[0]), max_depth=8, what="JWS header")
-    except Exception:  # any failure means "not a JWS"; the format check reports it
+        return decode_header(segment.encode("ascii"))
+    except (VcredError, UnicodeEncodeError):  # not a JWS; the format check reports it
         return None
-    return header if isinstance(header, dict) else None
 
 
 def _from_mapping(value: Mapping[str, Any]) -> Envelope:

@@ -7,8 +7,10 @@ every HMAC algorithm are refused before any key is looked at (RFC 8725 §3.1, §
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from vcred.errors import ErrorCode, InvalidInputError, UnsupportedError, VerificationError
@@ -21,6 +23,7 @@ __all__ = [
     "MAX_HEADER_BYTES",
     "MAX_TOKEN_BYTES",
     "CompactJws",
+    "decode_header",
     "parse_compact",
     "sign_compact",
     "verify_signature",
@@ -93,9 +96,7 @@ def parse_compact(
     header_b64, payload_b64, signature_b64 = parts
     if len(header_b64) > MAX_HEADER_BYTES:
         raise InvalidInputError("JWS header too large", code=ErrorCode.TOKEN_TOO_LARGE)
-    header = loads_bounded(b64url_decode(header_b64), max_depth=8, what="JWS header")
-    if not isinstance(header, dict):
-        raise InvalidInputError("JWS header must be a JSON object", code=ErrorCode.MALFORMED_TOKEN)
+    header = decode_header(header_b64)
     _check_alg(header.get("alg"), algorithms)
     # RFC 7515 §4.1.11: a crit parameter we do not understand makes the JWS invalid.
     if "crit" in header:
@@ -112,6 +113,16 @@ def parse_compact(
         signature=b64url_decode(signature_b64),
         signing_input=header_b64 + b"." + payload_b64,
     )
+
+
+@functools.lru_cache(maxsize=512)
+def decode_header(segment: bytes) -> Mapping[str, Any]:
+    """The JOSE header of a JWS segment, read-only. One issuer key signs thousands of tokens with
+    the same header, so decoded headers are remembered (bounded)."""
+    header = loads_bounded(b64url_decode(segment), max_depth=8, what="JWS header")
+    if not isinstance(header, dict):
+        raise InvalidInputError("JWS header must be a JSON object", code=ErrorCode.MALFORMED_TOKEN)
+    return MappingProxyType(header)
 
 
 def _check_alg(alg: object, algorithms: frozenset[str] | set[str]) -> None:

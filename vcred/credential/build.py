@@ -52,9 +52,7 @@ class _Copy:
         elif kind is list or kind is tuple:
             self._deeper(depth)
             result = [self(child, depth + 1) for child in value]  # type: ignore[attr-defined]
-        elif value is None or kind is bool or kind is int:
-            result = value
-        elif isinstance(value, float) and kind is float and math.isfinite(value):
+        elif value is None or kind is bool or kind is int or (isinstance(value, float) and kind is float and math.isfinite(value)):
             result = value
         else:
             raise _not_json(f"a {kind.__name__} is not a JSON value")

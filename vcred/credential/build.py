@@ -52,7 +52,7 @@ class _Copy:
         elif kind is list or kind is tuple:
             self._deeper(depth)
             result = [self(child, depth + 1) for child in value]  # type: ignore[attr-defined]
-        elif value is None or kind is bool or kind is int or (isinstance(value, float) and kind is float and math.isfinite(value)):
+        elif value is None or kind is bool or kind is int or _finite_float(value):
             result = value
         else:
             raise _not_json(f"a {kind.__name__} is not a JSON value")
@@ -71,6 +71,10 @@ class _Copy:
                 code=ErrorCode.NESTING_TOO_DEEP,
                 violations=[Violation("document.too_deep", "", "nested too deeply")],
             )
+
+
+def _finite_float(value: object) -> bool:
+    return type(value) is float and math.isfinite(value)
 
 
 def _not_json(message: str) -> DataModelError:

@@ -24,12 +24,12 @@ from vcred import (
     Verifier,
     build_did_web_document,
     build_status_list_credential,
-    build_tramite_credential,
     create_verifier,
     did_web_to_url,
     issue_vc_jwt,
     status_entry,
 )
+from vcred.tramite import TramiteTemplate, prepare_tramite
 
 HERE = Path(__file__).resolve().parent
 DID = "did:web:localhost%3A8000:entidades:gobernacion-putumayo"
@@ -47,6 +47,7 @@ class DemoIssuer:
     fetcher: StaticFetcher
     schemas: SchemaRegistry
     clock: Callable[[], datetime]
+    paz_y_salvo: TramiteTemplate
     bitstring: Bitstring = field(default_factory=Bitstring)
     allocator: IndexAllocator = field(default_factory=IndexAllocator)
     indexes: dict[str, int] = field(default_factory=dict)
@@ -56,12 +57,15 @@ class DemoIssuer:
         cls, *, clock: Callable[[], datetime] | None = None, key_type: KeyType = KeyType.ED25519
     ) -> DemoIssuer:
         key = KeyPair.generate(key_type)
+        schemas = SchemaRegistry.default()
         demo = cls(
             key=key,
             signer=KeySigner(key, f"{DID}#key-1"),
             fetcher=StaticFetcher(),
-            schemas=SchemaRegistry.default(),
+            schemas=schemas,
             clock=clock or (lambda: datetime.now(UTC)),
+            # Issuer, type and schema reference are checked once, not per certificate.
+            paz_y_salvo=prepare_tramite("SVT-135", issuer=ISSUER, schemas=schemas),
         )
         document = build_did_web_document(DID, [("key-1", key.public_key)])
         demo.fetcher.put(did_web_to_url(DID), json_bytes(document))
@@ -101,18 +105,14 @@ class DemoIssuer:
             "fechaVencimiento": "2026-12-31",
             **claims,
         }
-        credential = build_tramite_credential(
-            "SVT-135",
-            issuer=ISSUER,
-            claims=subject,
-            schemas=self.schemas,
+        credential = self.paz_y_salvo.build(
+            subject,
             status=status_entry(list_url=STATUS_LIST_URL, index=index),
             valid_from=now,
             valid_until=now + timedelta(days=90),
-            now=now,
         )
         self.indexes[credential["id"]] = index
-        # build_tramite_credential has validated the data model and the schema already.
+        # The template has validated the data model and the schema already.
         return issue_vc_jwt(credential, signer=self.signer, now=now, validate=False)
 
     def revoke(self, credential_id: str) -> None:

@@ -104,7 +104,12 @@ defined by a context (``undefined-terms/v2`` last), protected-term redefinition,
 self-asserted credential is secured by the presentation's own mechanism.
 """
 
-from vcred.credential.build import build_credential, build_presentation, envelope_credential
+from vcred.credential.build import (
+    build_credential,
+    build_presentation,
+    copy_json,
+    envelope_credential,
+)
 from vcred.credential.dates import format_datetime_stamp, parse_datetime_stamp, parse_xsd_datetime
 from vcred.credential.model import (
     CredentialInfo,
@@ -132,6 +137,7 @@ __all__ = [
     "PresentationInfo",
     "build_credential",
     "build_presentation",
+    "copy_json",
     "credential_types",
     "envelope_credential",
     "format_datetime_stamp",

@@ -15,7 +15,7 @@ from vcred.credential.presentation import validate_presentation
 from vcred.credential.rules import COMPACT_JWS, CONTEXT_V2, LIMITS, Limits
 from vcred.errors import DataModelError, ErrorCode, UsageError, Violation
 
-__all__ = ["build_credential", "build_presentation", "envelope_credential"]
+__all__ = ["build_credential", "build_presentation", "copy_json", "envelope_credential"]
 
 _SD_JWT = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+(~[A-Za-z0-9_.-]*)+", re.ASCII)
 
@@ -84,6 +84,12 @@ def _not_json(message: str) -> DataModelError:
 def _json(value: object) -> object:
     """A bounded, JSON-only copy of ``value`` (for values built outside a credential)."""
     return _Copy()(value, 1)
+
+
+def copy_json(value: object, *, depth: int = 1, limits: Limits = LIMITS) -> object:
+    """A plain, JSON-only copy of ``value`` found at nesting ``depth`` of a credential; raises
+    :class:`~vcred.errors.DataModelError` for non-JSON values or beyond the ``limits``."""
+    return _Copy(limits)(value, depth)
 
 
 def _strings(values: Sequence[str], what: str) -> list[str]:

@@ -80,7 +80,7 @@ from vcred.status import (
     parse_status_entries,
     status_entry,
 )
-from vcred.tramite import build_tramite_credential
+from vcred.tramite import TramiteTemplate, build_tramite_credential, prepare_tramite
 from vcred.trust import TrustDecision, TrustedIssuer, TrustRegistry
 from vcred.verify import (
     Check,
@@ -134,6 +134,7 @@ __all__ = [
     "StatusListError",
     "StatusOutcome",
     "TramiteInfo",
+    "TramiteTemplate",
     "TrustDecision",
     "TrustRegistry",
     "TrustRegistryError",
@@ -167,6 +168,7 @@ __all__ = [
     "issue_vc_jwt",
     "linked_payload",
     "parse_status_entries",
+    "prepare_tramite",
     "qr_version",
     "render_png",
     "render_svg",

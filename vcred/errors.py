@@ -169,43 +169,30 @@ class InvalidInputError(VcredError):
     default_code = ErrorCode.MALFORMED_INPUT
 
 
-class _ViolationsMixin:
-    violations: tuple[Violation, ...]
+class _WithViolations(InvalidInputError):
+    """Input errors that list each broken rule (``violations``)."""
 
-    def _set_violations(self, violations: Iterable[Violation]) -> None:
-        self.violations = tuple(violations)
+    def __init__(
+        self,
+        message: str,
+        *,
+        violations: Iterable[Violation] = (),
+        code: ErrorCode | None = None,
+    ) -> None:
+        super().__init__(message, code=code)
+        self.violations: tuple[Violation, ...] = tuple(violations)
 
 
-class DataModelError(InvalidInputError, _ViolationsMixin):
+class DataModelError(_WithViolations):
     """A VC Data Model rule is broken; ``violations`` lists each rule with its path."""
 
     default_code = ErrorCode.DATA_MODEL_INVALID
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        violations: Iterable[Violation] = (),
-        code: ErrorCode | None = None,
-    ) -> None:
-        super().__init__(message, code=code)
-        self._set_violations(violations)
 
-
-class SchemaValidationError(InvalidInputError, _ViolationsMixin):
+class SchemaValidationError(_WithViolations):
     """Claims violate their JSON Schema (``violations``), or the schema id is unknown."""
 
     default_code = ErrorCode.SCHEMA_VIOLATION
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        violations: Iterable[Violation] = (),
-        code: ErrorCode | None = None,
-    ) -> None:
-        super().__init__(message, code=code)
-        self._set_violations(violations)
 
 
 class UnsupportedError(VcredError):

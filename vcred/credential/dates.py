@@ -72,15 +72,7 @@ def _parse_cached(value: str, require_tz: bool) -> datetime:
     return _parse_xsd_datetime(value, require_tz=require_tz)
 
 
-def _parse_xsd_datetime(value: object, *, require_tz: bool) -> datetime:
-    """Parse an XML Schema 1.1 ``dateTime`` (XMLSCHEMA11-2 §3.3.7) into an aware UTC datetime.
-
-    With ``require_tz`` the value must be a ``dateTimeStamp`` (§3.4.28); without it a value with
-    no time zone is read as UTC. Raises :class:`~vcred.errors.InvalidInputError`
-    (``malformed_input``) for anything else.
-    """
-    if not isinstance(value, str):
-        raise _fail("date-time value must be a string")
+def _parse_xsd_datetime(value: str, *, require_tz: bool) -> datetime:
     if len(value) > _MAX_LENGTH:
         raise _fail("date-time value is too long")
     match = _DATETIME.fullmatch(value)

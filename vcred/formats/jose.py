@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -27,6 +27,24 @@ def _secured(result: VerifiedJwt, media_type: str) -> SecuredCredential:
     )
 
 
+def _verify(
+    verifier: Callable[..., VerifiedJwt],
+    envelope: Envelope,
+    context: VerifyContext,
+    media_type: str,
+) -> SecuredCredential:
+    # Times are checked by the verifier's validity check, together with validFrom/validUntil.
+    result = verifier(
+        envelope.text,
+        key_resolver=context.key_resolver,
+        algorithms=context.algorithms,
+        now=context.now,
+        clock_skew=context.clock_skew,
+        check_times=False,
+    )
+    return _secured(result, media_type)
+
+
 class VcJwtFormat:
     """``application/vc+jwt`` (VC-JOSE-COSE §3.1.1)."""
 
@@ -41,15 +59,7 @@ class VcJwtFormat:
         )
 
     def verify(self, envelope: Envelope, context: VerifyContext) -> SecuredCredential:
-        result = verify_vc_jwt(
-            envelope.text,
-            key_resolver=context.key_resolver,
-            algorithms=context.algorithms,
-            now=context.now,
-            clock_skew=context.clock_skew,
-            check_times=False,
-        )
-        return _secured(result, self.media_type)
+        return _verify(verify_vc_jwt, envelope, context, self.media_type)
 
     def issue(self, credential: Mapping[str, Any], *, signer: Signer, now: datetime) -> str:
         return issue_vc_jwt(credential, signer=signer, now=now)
@@ -70,15 +80,7 @@ class VcJwtLegacyFormat:
         return isinstance(typ, str) and typ.lower() in ("jwt", "application/jwt")
 
     def verify(self, envelope: Envelope, context: VerifyContext) -> SecuredCredential:
-        result = verify_vc_jwt_legacy(
-            envelope.text,
-            key_resolver=context.key_resolver,
-            algorithms=context.algorithms,
-            now=context.now,
-            clock_skew=context.clock_skew,
-            check_times=False,
-        )
-        return _secured(result, self.media_type)
+        return _verify(verify_vc_jwt_legacy, envelope, context, self.media_type)
 
     def issue(self, credential: Mapping[str, Any], *, signer: Signer, now: datetime) -> str:
         raise UnsupportedError(

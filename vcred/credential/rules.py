@@ -6,6 +6,7 @@ section it enforces); the table in the package docstring lists the same ids.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -127,8 +128,14 @@ _MISSING = object()
 def pointer(base: str, *parts: str | int) -> str:
     """Extend JSON pointer ``base`` (RFC 6901) with member names or array indexes."""
     for part in parts:
-        base += "/" + str(part).replace("~", "~0").replace("/", "~1")
+        base = _step(base, part)
     return base
+
+
+@functools.lru_cache(maxsize=2048)
+def _step(base: str, part: str | int) -> str:
+    # Every credential walks the same few paths ("/issuer", "/credentialStatus/id"…).
+    return base + "/" + str(part).replace("~", "~0").replace("/", "~1")
 
 
 @dataclass

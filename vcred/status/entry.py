@@ -8,6 +8,7 @@ and reports entries of other types as unsupported instead of failing on them.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -77,6 +78,12 @@ def is_url(value: object) -> TypeGuard[str]:
     """A bounded absolute URL with no whitespace (http(s) URLs must have a host)."""
     if not isinstance(value, str) or not value or len(value) > _MAX_URL:
         return False
+    # One issuer's credentials all point at a few status lists: remember the answers.
+    return _is_url_text(value)
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_url_text(value: str) -> bool:
     if _BAD_URL_CHARS.search(value):
         return False
     try:

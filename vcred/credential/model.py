@@ -255,6 +255,12 @@ def validate_credential(
     ``parsed_json=True`` says the document came from :func:`vcred.jsonutil.loads_bounded`, which
     already bounded its size and depth and can only produce JSON values, so that walk is skipped.
     """
+    if parsed_json and limits is LIMITS and isinstance(credential, dict):
+        from vcred.credential.fast import plain_credential_info  # here: fast imports this module
+
+        info = plain_credential_info(credential)
+        if info is not None:
+            return info
     checker = Checker(limits=limits)
     doc = checker.check_document(credential, "credential", scan=not parsed_json)
     info = check_credential(checker, doc, "")

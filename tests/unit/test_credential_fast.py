@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 
 from vcred.credential import CONTEXT_V1, CONTEXT_V2, validate_credential
 from vcred.credential.fast import plain_credential_info
+from vcred.credential.urls import PLAIN_URL_PATTERN, url_rules
 from vcred.errors import DataModelError
+from vcred.status.entry import entry_url_rules
 
 URLS = [
     "https://vcred.example.gov.co/contexts/tramites/v1",
@@ -200,3 +202,11 @@ def test_near_plain_credentials_get_the_same_answer(
     fast = plain_credential_info(doc)
     if fast is not None:
         assert _slow(doc) == fast, doc
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.from_regex(f"(?:{PLAIN_URL_PATTERN})", fullmatch=True))
+def test_every_plain_url_passes_the_full_url_rules(url: str) -> None:
+    """The shortcut never accepts what the rules (data model and status entries) would refuse."""
+    assert url_rules(url)
+    assert entry_url_rules(url) or len(url) > 2048

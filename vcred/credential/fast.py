@@ -21,23 +21,12 @@ import jsonschema_rs
 from vcred.credential.dates import parse_datetime_stamp
 from vcred.credential.model import CredentialInfo, localized_text
 from vcred.credential.rules import CONTEXT_V2
+from vcred.credential.urls import PLAIN_URL_PATTERN
 from vcred.errors import InvalidInputError
 
 __all__ = ["PLAIN_CREDENTIAL", "plain_credential_info"]
 
-_ESC = r"%[0-9A-Fa-f]{2}"
-_HTTPS = (
-    r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?"
-    rf"(?:/(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|{_ESC})*)*"
-    rf"(?:\?(?:[A-Za-z0-9._~!$&'()*+,;=:@/?-]|{_ESC})*)?"
-    rf"(?:#(?:[A-Za-z0-9._~!$&'()*+,;=:@/?-]|{_ESC})*)?"
-)
-_UUID = r"urn:uuid:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-_DID = (
-    rf"did:[a-z0-9]+:(?:(?:[A-Za-z0-9._-]|{_ESC})+:)*(?:[A-Za-z0-9._-]|{_ESC})+"
-    r"(?:#[A-Za-z0-9._~-]+)?"
-)
-_URL = {"type": "string", "maxLength": 2048, "pattern": f"^(?:{_HTTPS}|{_UUID}|{_DID})$"}
+_URL = {"type": "string", "maxLength": 2048, "pattern": f"^(?:{PLAIN_URL_PATTERN})$"}
 _TERM = {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_]{0,127}$"}
 _STAMP = {
     "type": "string",

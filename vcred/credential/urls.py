@@ -15,7 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["DataUrl", "is_url", "parse_data_url"]
+__all__ = ["PLAIN_URL", "PLAIN_URL_PATTERN", "DataUrl", "is_url", "parse_data_url"]
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*", re.ASCII)
 _ASCII_ALLOWED = frozenset(
@@ -29,6 +29,26 @@ _URN = re.compile(r"urn:[A-Za-z0-9][A-Za-z0-9-]{0,30}[A-Za-z0-9]:[^?#]+", re.ASC
 _PORT = re.compile(r"[0-9]*", re.ASCII)
 _TOKEN = re.compile(r"[A-Za-z0-9!#$&^_.+\-]+", re.ASCII)
 _WHATWG_STRIP = "".join(chr(c) for c in range(0x21))
+
+# The plain URLs nearly every credential uses — http(s) with a host name, urn:uuid, did with
+# well-formed escapes — as one strict pattern. It accepts only what is_url accepts (each
+# alternative is narrower than the rule it stands for), so it can answer first, quickly.
+_PLAIN_ESC = r"%[0-9A-Fa-f]{2}"
+_PLAIN_HTTP = (
+    r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?"
+    rf"(?:/(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|{_PLAIN_ESC})*)*"
+    rf"(?:\?(?:[A-Za-z0-9._~!$&'()*+,;=:@/?-]|{_PLAIN_ESC})*)?"
+    rf"(?:#(?:[A-Za-z0-9._~!$&'()*+,;=:@/?-]|{_PLAIN_ESC})*)?"
+)
+_PLAIN_UUID = (
+    r"urn:uuid:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+)
+_PLAIN_DID = (
+    rf"did:[a-z0-9]+:(?:(?:[A-Za-z0-9._-]|{_PLAIN_ESC})+:)*(?:[A-Za-z0-9._-]|{_PLAIN_ESC})+"
+    r"(?:#[A-Za-z0-9._~-]+)?"
+)
+PLAIN_URL_PATTERN = f"{_PLAIN_HTTP}|{_PLAIN_UUID}|{_PLAIN_DID}"
+PLAIN_URL = re.compile(f"(?:{PLAIN_URL_PATTERN})", re.ASCII)
 
 
 def _chars_ok(value: str) -> bool:
@@ -82,6 +102,11 @@ def _is_url_text(value: str) -> bool:
 
 
 def _check_url(value: str) -> bool:
+    return PLAIN_URL.fullmatch(value) is not None or url_rules(value)
+
+
+def url_rules(value: str) -> bool:
+    """The full rule check behind :func:`is_url` (without the plain-URL shortcut)."""
     if not _chars_ok(value):
         return False
     scheme, colon, rest = value.partition(":")

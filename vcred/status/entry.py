@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
+from vcred.credential.urls import PLAIN_URL
 from vcred.errors import ErrorCode, StatusListError, UsageError
 
 __all__ = [
@@ -84,6 +85,12 @@ def is_url(value: object) -> TypeGuard[str]:
 
 @functools.lru_cache(maxsize=1024)
 def _is_url_text(value: str) -> bool:
+    # The common case first, without splitting the URL.
+    return PLAIN_URL.fullmatch(value) is not None or entry_url_rules(value)
+
+
+def entry_url_rules(value: str) -> bool:
+    """The full rule check behind :func:`is_url` (without the plain-URL shortcut)."""
     if _BAD_URL_CHARS.search(value):
         return False
     try:

@@ -197,6 +197,11 @@ class HttpFetcher:
             if isinstance(location, bytes):
                 return location
             current = urljoin(target.url, location)
+            if target.url.lower().startswith("https:") and not current.lower().startswith("https:"):
+                # Never a downgrade: an https fetch stays https on every redirect hop.
+                raise _fail(
+                    "redirect from https to another scheme", ErrorCode.FETCH_SCHEME_NOT_ALLOWED
+                )
         raise _fail("too many redirects", ErrorCode.FETCH_HTTP_STATUS)
 
     # -- steps ----------------------------------------------------------------------------

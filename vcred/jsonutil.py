@@ -11,6 +11,7 @@ library, which also produces the precise error.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import orjson
@@ -28,6 +29,7 @@ __all__ = [
 
 DEFAULT_MAX_BYTES = 256 * 1024
 DEFAULT_MAX_DEPTH = 32
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def _reject_constant(name: str) -> None:
@@ -68,7 +70,15 @@ def _reference_loads(raw: bytes, what: str) -> Any:
     except UnicodeDecodeError:
         raise InvalidInputError(f"{what} is not UTF-8", code=ErrorCode.MALFORMED_JSON) from None
     try:
-        return json.loads(text, object_pairs_hook=_unique_object, parse_constant=_reject_constant)
+        value = json.loads(text, object_pairs_hook=_unique_object, parse_constant=_reject_constant)
+        if _SURROGATE_ESCAPE.search(text):
+            # RFC 7493 §2.1 / RFC 8259 §8.2: an escaped lone surrogate is not a character.
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        raise InvalidInputError(
+            f"{what} holds an unpaired surrogate", code=ErrorCode.MALFORMED_JSON
+        ) from None
     except json.JSONDecodeError as exc:
         raise InvalidInputError(
             f"{what} is not valid JSON: {exc.msg}", code=ErrorCode.MALFORMED_JSON
@@ -96,6 +106,10 @@ def loads_bounded(
             raw = data.encode("utf-8")
         except UnicodeEncodeError:  # lone surrogates
             raise InvalidInputError(f"{what} is not UTF-8", code=ErrorCode.MALFORMED_JSON) from None
+        if len(raw) > max_bytes:  # the cap is in bytes; characters can be up to four each
+            raise InvalidInputError(
+                f"{what} is larger than {max_bytes} bytes", code=ErrorCode.INPUT_TOO_LARGE
+            )
     else:
         raw = bytes(data)
     try:

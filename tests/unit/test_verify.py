@@ -522,17 +522,46 @@ def test_schema_violation(demo: DemoIssuer) -> None:
 
 
 def test_unknown_schema_is_skipped_with_a_warning(demo: DemoIssuer) -> None:
+    """A credential type outside the catalogue may name a schema vcred does not hold: the
+    schema check is reported as skipped, not failed (VC-JOSE-COSE §7.2)."""
     token = reissue(
         demo,
         demo.issue_paz_y_salvo(),
+        type=["VerifiableCredential", "ConstanciaDeOtroEcosistema"],
         credentialSchema={"id": "https://example.org/schemas/desconocido/v1", "type": "JsonSchema"},
     )
-    result = run(make_verifier(demo), token)
+    result = run(make_verifier(demo, trust=None), token)
     assert result.verdict is Verdict.VALID
-    assert result.codes() == {**ALL_OK, "schema": "schema_unknown"}
+    assert result.codes() == {
+        **ALL_OK,
+        "schema": "schema_unknown",
+        "issuer_trust": "not_applicable",
+    }
     assert result.check(Check.SCHEMA).outcome is Outcome.SKIPPED
     assert [(w.check, w.code) for w in result.warnings] == [
         (Check.SCHEMA, ErrorCode.SCHEMA_UNKNOWN)
+    ]
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"id": "https://example.org/schemas/desconocido/v1", "type": "JsonSchema"},
+        {"id": "https://vcred.example.gov.co/schemas/comun/v1", "type": "JsonSchema"},
+        None,
+    ],
+)
+def test_a_catalogue_type_must_use_its_own_schema(
+    demo: DemoIssuer, schema: dict[str, str] | None
+) -> None:
+    """A CertificadoPazYSalvo that names another schema (or none) would have its claims go
+    unchecked: that is a schema failure, not a skipped check."""
+    token = reissue(demo, demo.issue_paz_y_salvo(), credentialSchema=schema)
+    result = run(make_verifier(demo), token)
+    assert result.verdict is Verdict.INVALID
+    assert result.codes() == {**ALL_OK, "schema": "schema_violation"}
+    assert result.check(Check.SCHEMA).details["expected"] == [
+        "https://vcred.example.gov.co/schemas/svt-135/v1"
     ]
 
 
@@ -548,8 +577,14 @@ def test_no_schema_registry_skips_with_schema_unknown(demo: DemoIssuer) -> None:
 
 
 def test_credential_without_schema_skips_quietly(demo: DemoIssuer) -> None:
-    token = reissue(demo, demo.issue_paz_y_salvo(), credentialSchema=None)
-    result = run(make_verifier(demo), token)
+    """Outside the catalogue, a credential with no credentialSchema has nothing to check."""
+    token = reissue(
+        demo,
+        demo.issue_paz_y_salvo(),
+        type=["VerifiableCredential", "ConstanciaDeOtroEcosistema"],
+        credentialSchema=None,
+    )
+    result = run(make_verifier(demo, trust=None), token)
     assert result.verdict is Verdict.VALID
     assert result.codes()["schema"] == "not_applicable"
     assert result.warnings == ()

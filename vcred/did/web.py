@@ -121,6 +121,8 @@ def url_to_did_web(url: str) -> str:
         raise InvalidInputError("a did:web URL has no credentials, query or fragment")
     host = parts.hostname or ""
     path = parts.path
+    if "//" in path:
+        raise InvalidInputError("a did:web URL path has no empty segments")
     if path.endswith("/did.json"):
         path = path[: -len("/did.json")]
         if not path:

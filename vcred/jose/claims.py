@@ -108,7 +108,9 @@ def check_claims_consistency(claims: Mapping[str, Any], credential: Mapping[str,
         raise mismatch("jti")
     if "sub" in claims:
         ids = _subject_ids(credential)
-        if ids and claims["sub"] not in ids:
+        sub_claim = claims["sub"]
+        # RFC 7519 §4.1.2: sub is a string; anything else cannot name a subject.
+        if not isinstance(sub_claim, str) or (ids and sub_claim not in ids):
             raise mismatch("sub")
     times = read_jwt_times(claims)
     valid_from = _date_property(credential, "validFrom", "issuanceDate")

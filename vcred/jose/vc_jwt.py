@@ -75,6 +75,8 @@ def issue_vc_jwt(
     if "vc" in credential or "vp" in credential:
         # §3.1.3: the JWT claim names vc and vp MUST NOT be present.
         raise UsageError("a vc+jwt payload must not contain 'vc' or 'vp'")
+    if now is not None and now.utcoffset() is None:
+        raise UsageError("now must be a timezone-aware datetime")
     if validate:
         validate_credential(credential)
     payload = dict(credential)
@@ -125,9 +127,10 @@ def verify_vc_jwt(
     header, payload, _, jws = _verify_common(
         token, key_resolver=key_resolver, algorithms=algorithms, max_bytes=max_bytes
     )
-    if header.get("typ") not in _VC_TYP:
+    # RFC 7515 §4.1.9-10: media type names compare case-insensitively.
+    if _lower(header.get("typ")) not in _VC_TYP:
         raise VerificationError("the JOSE header 'typ' must be vc+jwt", code=ErrorCode.BAD_TYP)
-    if "cty" in header and header["cty"] not in _VC_CTY:
+    if "cty" in header and _lower(header["cty"]) not in _VC_CTY:
         raise VerificationError("the JOSE header 'cty' must be vc", code=ErrorCode.BAD_CTY)
     if "vc" in payload or "vp" in payload:
         raise VerificationError(
@@ -141,6 +144,10 @@ def verify_vc_jwt(
     times = check_claims_consistency(payload, payload)
     _check_times(times, now, clock_skew, check_times)
     return VerifiedJwt("vc+jwt", payload, header, payload, method, times, times.warnings)
+
+
+def _lower(value: object) -> object:
+    return value.lower() if isinstance(value, str) else value
 
 
 def _legacy_credential(claims: Mapping[str, Any]) -> dict[str, Any]:

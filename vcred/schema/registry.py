@@ -28,6 +28,7 @@ from referencing import Registry
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
+from vcred.credential.build import copy_json
 from vcred.errors import (
     DataModelError,
     ErrorCode,
@@ -35,7 +36,6 @@ from vcred.errors import (
     UnsupportedError,
     Violation,
 )
-from vcred.jsonutil import check_depth
 from vcred.resources import schemas_root
 from vcred.schema.catalogue import TramiteInfo, invalid_schema, load_index
 from vcred.schema.formats import NIT_FORMAT, format_checker, nit_format
@@ -116,6 +116,13 @@ class SchemaRegistry:
         """The trámite catalogue, ordered by code."""
         return tuple(self._tramites[c] for c in sorted(self._tramites))
 
+    def schema_for_type(self, credential_type: str) -> str | None:
+        """The catalogue schema id of a trámite credential type, or ``None`` for other types."""
+        for info in self._tramites.values():
+            if info.credential_type == credential_type:
+                return info.schema_id
+        return None
+
     def for_tramite(self, codigo: str) -> TramiteInfo:
         """The catalogue entry of a trámite code such as ``SVT-135`` (``tramite_unknown``)."""
         info = self._tramites.get(codigo.strip().upper()) if isinstance(codigo, str) else None
@@ -146,12 +153,15 @@ class SchemaRegistry:
         failing field) or ``schema_unknown``, :class:`~vcred.errors.UnsupportedError`
         (``schema_type_unsupported``) for a credential schema type other than ``JsonSchema``,
         and :class:`~vcred.errors.DataModelError` when ``credentialSchema`` is malformed.
-        ``bounded=True`` skips the depth check for documents parsed by ``loads_bounded``.
+        ``bounded=True`` skips the JSON/depth/size scan for documents parsed by
+        ``loads_bounded`` or built by vcred.
         """
         if not isinstance(credential, Mapping):
             raise DataModelError("a credential must be a JSON object")
-        if not bounded:  # callers that parsed it with loads_bounded already know its depth
-            check_depth(credential)
+        if not bounded:
+            # Documents not parsed by loads_bounded may hold non-JSON values or nest without
+            # bound: the same bounded JSON copy the credential builder uses refuses both.
+            copy_json(credential)
         instance = dict(credential)
         violations: list[Violation] = []
         for schema_id in _schema_ids(instance):

@@ -153,10 +153,16 @@ class StatusChecker:
             raise UsageError("the clock must return timezone-aware datetimes")
         return now
 
-    def _lookup(self, url: str, now: datetime) -> _CachedList | None:
+    def _lookup(self, url: str, now: datetime, *, waited: bool = False) -> _CachedList | None:
         with self._lock:
             cached = self._cache.get(url)
-            if cached is not None and cached.fetched_at <= now < cached.fresh_until:
+            # After waiting for another thread's fetch, that fetch may carry a later timestamp
+            # than this thread's ``now``: it is still the fresh copy to use.
+            if (
+                cached is not None
+                and (waited or cached.fetched_at <= now)
+                and now < cached.fresh_until
+            ):
                 self._cache.move_to_end(url)
                 return cached
             return None
@@ -170,7 +176,7 @@ class StatusChecker:
             self._inflight[url] = (lock, users + 1)
         try:
             with lock:
-                fresh = self._lookup(url, now)  # another thread may just have fetched it
+                fresh = self._lookup(url, now, waited=True)  # another thread may have fetched it
                 if fresh is not None:
                     return fresh, False
                 return self._refresh(url, now)

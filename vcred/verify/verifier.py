@@ -21,6 +21,7 @@ from vcred.errors import (
     SchemaValidationError,
     StatusListError,
     UnsupportedError,
+    UsageError,
     VcredError,
 )
 from vcred.formats import FormatRegistry, SecuredCredential, VerifyContext, default_formats, unwrap
@@ -98,6 +99,8 @@ class Verifier:
     ) -> VerificationResult:
         """Verify ``data`` (compact token, data: URL, enveloped credential or embedded QR text)."""
         now = now or self._clock()
+        if now.utcoffset() is None:
+            raise UsageError("now (and the verifier's clock) must be timezone-aware datetimes")
         checks: list[CheckResult] = []
         warnings: list[CheckResult] = []
         try:
@@ -149,7 +152,7 @@ class Verifier:
         status_check, status_warnings = self._status(credential, info.issuer_id if info else None)
         checks.append(status_check)
         warnings.extend(status_warnings)
-        schema_check = self._schema(credential)
+        schema_check = self._schema(credential, info.types if info else ())
         if (
             schema_check.outcome is Outcome.SKIPPED
             and schema_check.code is not ErrorCode.NOT_APPLICABLE
@@ -278,7 +281,25 @@ class Verifier:
             )
         return CheckResult.make(Check.STATUS, Outcome.PASSED, details=details), warnings
 
-    def _schema(self, credential: Mapping[str, Any]) -> CheckResult:
+    def _schema(self, credential: Mapping[str, Any], types: tuple[str, ...] = ()) -> CheckResult:
+        if self.schemas is not None:
+            # A catalogue type (e.g. CertificadoPazYSalvo) must be checked against its own
+            # schema: naming another schema, or none, would let its claims go unchecked.
+            missing = [
+                schema_id
+                for schema_id in map(self.schemas.schema_for_type, types)
+                if schema_id is not None and schema_id not in _schema_ids(credential)
+            ]
+            if missing:
+                return CheckResult.make(
+                    Check.SCHEMA,
+                    Outcome.FAILED,
+                    ErrorCode.SCHEMA_VIOLATION,
+                    {
+                        "error": "the credential does not use its trámite's schema",
+                        "expected": missing,
+                    },
+                )
         if "credentialSchema" not in credential:
             return CheckResult.make(Check.SCHEMA, Outcome.SKIPPED, ErrorCode.NOT_APPLICABLE)
         if self.schemas is None:
@@ -312,6 +333,12 @@ class Verifier:
         }
         outcome = Outcome.PASSED if decision.trusted else Outcome.FAILED
         return CheckResult.make(Check.ISSUER_TRUST, outcome, decision.code, details), name
+
+
+def _schema_ids(credential: Mapping[str, Any]) -> set[str]:
+    value = credential.get("credentialSchema")
+    entries = value if isinstance(value, list) else [value]
+    return {e["id"] for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str)}
 
 
 def _status_details(outcome: StatusOutcome) -> dict[str, Any]:

@@ -122,7 +122,17 @@ def decode_header(segment: bytes) -> Mapping[str, Any]:
     header = loads_bounded(b64url_decode(segment), max_depth=8, what="JWS header")
     if not isinstance(header, dict):
         raise InvalidInputError("JWS header must be a JSON object", code=ErrorCode.MALFORMED_TOKEN)
-    return MappingProxyType(header)
+    frozen: Mapping[str, Any] = _freeze(header)
+    return frozen
+
+
+def _freeze(value: Any) -> Any:
+    # Cached headers are shared by every caller: nothing in them may be changed in place.
+    if isinstance(value, dict):
+        return MappingProxyType({k: _freeze(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    return value
 
 
 def _check_alg(alg: object, algorithms: frozenset[str] | set[str]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -70,8 +71,19 @@ class CheckResult:
             "outcome": self.outcome.value,
             "code": self.code.value,
             "message": {"es": self.message_es, "en": self.message_en},
-            **({"details": dict(self.details)} if self.details else {}),
+            **({"details": _json_ready(self.details)} if self.details else {}),
         }
+
+
+def _json_ready(value: Any) -> Any:
+    """Details keep datetimes (cheap to record); they become ISO 8601 text on the way out."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {k: _json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_ready(v) for v in value]
+    return value
 
 
 @dataclass(frozen=True, slots=True)

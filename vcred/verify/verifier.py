@@ -187,9 +187,9 @@ class Verifier:
         starts = [t for t in (info.valid_from if info else None, secured.not_before) if t]
         ends = [t for t in (info.valid_until if info else None, secured.expires) if t]
         details = {
-            "validFrom": max(starts).isoformat() if starts else None,
-            "validUntil": min(ends).isoformat() if ends else None,
-            "checkedAt": now.isoformat(),
+            "validFrom": max(starts) if starts else None,
+            "validUntil": min(ends) if ends else None,
+            "checkedAt": now,
         }
         if starts and now + skew < max(starts):
             return CheckResult.make(
@@ -348,7 +348,7 @@ def _status_details(outcome: StatusOutcome) -> dict[str, Any]:
         "value": outcome.value,
         "message": outcome.message,
         "list": outcome.list_url,
-        "checkedAt": outcome.fetched_at.isoformat(),
+        "checkedAt": outcome.fetched_at,
         "stale": outcome.stale,
     }
 

@@ -214,3 +214,13 @@ def test_url_to_did_web_refuses_urls_that_are_not_did_web_locations() -> None:
     except InvalidInputError:
         return
     assert did_web_to_url(did) == url
+
+
+def test_a_resolver_answering_non_addresses_is_a_fetch_error() -> None:
+    """A custom resolver that returns a host name instead of an IP never reaches connect()."""
+    from vcred.http_fetch import HttpFetcher
+
+    fetcher = HttpFetcher(allow_private=True, resolve_host=lambda host, port, timeout: ["x.y"])
+    with pytest.raises(FetchError) as caught:
+        fetcher.fetch("https://example.com/did.json")
+    assert caught.value.code is ErrorCode.FETCH_FAILED

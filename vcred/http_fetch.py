@@ -134,6 +134,14 @@ class _DeadlineReader(io.RawIOBase):
         return self._owner.sock.recv_into(buffer)
 
 
+def _is_ip(address: object) -> bool:
+    try:
+        ipaddress.ip_address(address)  # type: ignore[arg-type]
+    except ValueError:
+        return False
+    return True
+
+
 class HttpFetcher:
     """Fetch bytes over HTTPS safely (see the module docstring for every guarantee).
 
@@ -237,6 +245,8 @@ class HttpFetcher:
             if remaining <= 0:
                 raise _fail("total deadline exceeded", ErrorCode.FETCH_TIMEOUT) from None
             addresses = list(dict.fromkeys(self._resolve_host(target.host, target.port, remaining)))
+        # Only IP literals go on: a resolver that answers anything else is ignored.
+        addresses = [a for a in addresses if _is_ip(a)]
         if not addresses:
             raise _fail("the host name resolved to no address")
         if self.allow_private:

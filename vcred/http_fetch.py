@@ -66,10 +66,18 @@ def is_public_address(ip: _IPAddress) -> bool:
     )
 
 
+# Lookups that outlive their deadline keep their thread until the resolver gives up; a bound on
+# how many may be outstanding keeps a flood of hanging names from piling up threads.
+_MAX_PENDING_LOOKUPS = 32
+_pending_lookups = threading.BoundedSemaphore(_MAX_PENDING_LOOKUPS)
+
+
 def _getaddrinfo(host: str, port: int, timeout: float) -> list[str]:
     """``getaddrinfo`` in a daemon thread, so a slow DNS answer cannot outlive the deadline."""
     result: list[str] = []
     failure: list[BaseException] = []
+    if not _pending_lookups.acquire(blocking=False):
+        raise _fail("too many DNS lookups pending", ErrorCode.FETCH_TIMEOUT)
 
     def run() -> None:
         try:
@@ -77,6 +85,8 @@ def _getaddrinfo(host: str, port: int, timeout: float) -> list[str]:
             result.extend(str(info[4][0]) for info in infos)
         except BaseException as exc:  # handed to the caller below
             failure.append(exc)
+        finally:
+            _pending_lookups.release()
 
     worker = threading.Thread(target=run, name="vcred-dns", daemon=True)
     worker.start()

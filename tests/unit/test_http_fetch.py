@@ -446,3 +446,27 @@ def test_property_arbitrary_urls_raise_only_fetch_errors(tail: str) -> None:
             continue
         with pytest.raises(FetchError):
             fetcher.fetch(url)
+
+
+def test_hanging_dns_lookups_cannot_pile_up_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lookups past their deadline keep a thread until DNS answers; only a bounded number may."""
+    import threading
+
+    from vcred import http_fetch
+
+    release = threading.Event()
+
+    def hang(*args: object, **kwargs: object) -> list[object]:
+        release.wait(10)
+        return []
+
+    monkeypatch.setattr(http_fetch.socket, "getaddrinfo", hang)
+    try:
+        codes = set()
+        for _ in range(http_fetch._MAX_PENDING_LOOKUPS + 1):
+            with pytest.raises(FetchError) as caught:
+                http_fetch._getaddrinfo("hangs.example", 443, 0.001)
+            codes.add(caught.value.message)
+        assert "too many DNS lookups pending" in codes
+    finally:
+        release.set()

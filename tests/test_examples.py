@@ -30,3 +30,16 @@ def test_demo_runs_and_shows_valid_then_revoked(tmp_path: Path) -> None:
     png = ROOT / "out" / "svt-135-embebido.png"
     decoded = zxingcpp.read_barcodes(Image.open(png))
     assert decoded and decoded[0].text.startswith("VC1:")
+
+
+def test_quickstart_and_revoke_scripts_run() -> None:
+    for script, expected in (("quickstart.py", "valid"), ("revoke.py", "status_revoked")):
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "examples" / script)],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        assert expected in result.stdout

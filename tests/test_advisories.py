@@ -616,8 +616,8 @@ def test_ssrf_through_the_verifier(demo: DemoIssuer) -> None:
 @pytest.mark.usefixtures("no_sockets")
 def test_ssrf_through_a_status_list_url(demo: DemoIssuer) -> None:
     """Anyone can sign a did:key credential whose ``statusListCredential`` points inside the
-    verifier's network; the verifier fetches status before the trust check, so the fetcher's
-    address policy is what stops it."""
+    verifier's network. With a trust registry such a list is never fetched; without one, the
+    fetcher's address policy is what stops it."""
     pair = KeyPair.generate()
     did = did_key_from_public_key(pair.public_key)
     signer = KeySigner(pair, f"{did}#{did.removeprefix('did:key:')}")

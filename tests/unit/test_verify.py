@@ -603,13 +603,20 @@ def _registry(**overrides: Any) -> TrustRegistry:
 
 
 def test_issuer_not_in_registry_is_authentic_but_invalid(demo: DemoIssuer) -> None:
+    """Nobody vouches for the issuer: the verdict is invalid, and the status list the credential
+    points at is not even fetched (its URL is the sender's choice)."""
     token = demo.issue_paz_y_salvo()
     other = _registry(did="did:web:example.gov.co:entidades:otra")
     result = run(make_verifier(demo, trust=other), token)
     assert result.verdict is Verdict.INVALID
     assert result.authentic is True
-    assert result.codes() == {**ALL_OK, "issuer_trust": "issuer_untrusted"}
+    assert result.codes() == {
+        **ALL_OK,
+        "status": "not_applicable",
+        "issuer_trust": "issuer_untrusted",
+    }
     assert result.check(Check.ISSUER_TRUST).details["issuer"] == DID
+    assert STATUS_LIST_URL not in demo.fetcher.calls
 
 
 def test_authentic_but_not_authorised_for_the_type_is_never_valid(demo: DemoIssuer) -> None:

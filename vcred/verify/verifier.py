@@ -14,7 +14,6 @@ from typing import Any, Literal
 
 from vcred.credential import CredentialInfo, validate_credential
 from vcred.errors import (
-    DataModelError,
     ErrorCode,
     FetchError,
     ResolutionError,
@@ -141,15 +140,21 @@ class Verifier:
         try:
             info: CredentialInfo | None = validate_credential(credential, parsed_json=True)
             checks.append(CheckResult.make(Check.DATA_MODEL, Outcome.PASSED))
-        except DataModelError as exc:
-            info = None
-            checks.append(_failure(Check.DATA_MODEL, exc))
         except VcredError as exc:
             info = None
             checks.append(_failure(Check.DATA_MODEL, exc))
 
         checks.append(self._validity(info, secured, now))
-        status_check, status_warnings = self._status(credential, info.issuer_id if info else None)
+        trust_check, issuer_name = self._trust(info, now)
+        if trust_check.code is ErrorCode.ISSUER_UNTRUSTED:
+            # Nobody vouches for this issuer: do not fetch the status list it points at (the
+            # verdict is already invalid, and the URL is the sender's choice).
+            status_check = CheckResult.make(Check.STATUS, Outcome.SKIPPED, ErrorCode.NOT_APPLICABLE)
+            status_warnings: list[CheckResult] = []
+        else:
+            status_check, status_warnings = self._status(
+                credential, info.issuer_id if info else None
+            )
         checks.append(status_check)
         warnings.extend(status_warnings)
         schema_check = self._schema(credential, info.types if info else ())
@@ -159,7 +164,6 @@ class Verifier:
         ):
             warnings.append(schema_check)
         checks.append(schema_check)
-        trust_check, issuer_name = self._trust(info, now)
         checks.append(trust_check)
         return VerificationResult(
             verdict=_verdict(checks),

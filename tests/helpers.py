@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from vcred.did import did_key_from_public_key
-from vcred.keys import KeyPair, KeySigner, KeyType
+from vcred.keys import KeyPair, KeyType
+from vcred.signer import KeySigner
 
 
 def did_key_signer(key_type: KeyType = KeyType.ED25519) -> tuple[KeySigner, str]:

@@ -28,10 +28,11 @@ from vcred.errors import ErrorCode, FetchError, QrError
 from vcred.http_fetch import HttpFetcher
 from vcred.jose import issue_vc_jwt
 from vcred.jose.jws import sign_compact
-from vcred.keys import KeyPair, KeySigner, KeyType, Signer, b64url_encode
+from vcred.keys import KeyPair, KeyType, b64url_encode
 from vcred.qr import decode_embedded, encode_embedded
 from vcred.qr.base45 import b45encode
 from vcred.qr.dictionary import dictionary
+from vcred.signer import KeySigner, Signer
 from vcred.status import Bitstring, build_status_list_credential, status_entry
 from vcred.verify import (
     Check,

@@ -59,7 +59,7 @@ from vcred.http_fetch import HttpFetcher
 from vcred.issue import issue
 from vcred.jose import issue_vc_jwt, verify_vc_jwt, verify_vc_jwt_legacy
 from vcred.key_resolver import DidKeyResolver, KeyResolver, StaticKeyResolver
-from vcred.keys import KeyPair, KeySigner, KeyType, PublicKey, Signer
+from vcred.keys import KeyPair, KeyType, PublicKey
 from vcred.qr import (
     decode_embedded,
     encode_embedded,
@@ -70,6 +70,7 @@ from vcred.qr import (
     render_svg,
 )
 from vcred.schema import SchemaRegistry, TramiteInfo
+from vcred.signer import KeySigner, Signer
 from vcred.status import (
     Bitstring,
     IndexAllocator,

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from vcred.formats import FormatRegistry, default_formats
-from vcred.keys import Signer
 from vcred.schema import SchemaRegistry
+from vcred.signer import Signer
 
 __all__ = ["issue"]
 

@@ -7,15 +7,12 @@ exception messages.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import json
 import os
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Protocol, runtime_checkable
 
 import base58
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
@@ -26,9 +23,9 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     encode_dss_signature,
 )
 
+from vcred.encoding import b64url_decode, b64url_encode
 from vcred.errors import (
     ErrorCode,
-    InvalidInputError,
     KeyMaterialError,
     UnsupportedError,
     UsageError,
@@ -36,18 +33,14 @@ from vcred.errors import (
 
 __all__ = [
     "KeyPair",
-    "KeySigner",
     "KeyType",
     "PublicKey",
-    "Signer",
     "b64url_decode",
     "b64url_encode",
 ]
 
 _P256_COORD = 32
-_URLSAFE_TO_STANDARD = bytes.maketrans(b"-_", b"+/")
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # never write a private key through a symlink
-_B64URL_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 _MULTICODEC_PUBLIC = {b"\xed\x01": "Ed25519", b"\x80\x24": "P-256"}
 _MULTICODEC_SECRET = {b"\x80\x26": "Ed25519", b"\x86\x26": "P-256"}
 
@@ -66,36 +59,6 @@ class KeyType(StrEnum):
     @property
     def kty(self) -> str:
         return "OKP" if self is KeyType.ED25519 else "EC"
-
-
-def b64url_encode(data: bytes) -> str:
-    """Base64url without padding (RFC 7515 §2)."""
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def b64url_decode(text: str | bytes) -> bytes:
-    """Strict base64url without padding (RFC 7515 §2); ``InvalidInputError`` on bad input.
-
-    Only the URL-safe alphabet is accepted, and the unused low bits of the last character must
-    be zero, so every value has exactly one text form (no malleable signatures or payloads).
-    """
-    try:
-        raw = text.encode("ascii") if isinstance(text, str) else bytes(text)
-    except UnicodeEncodeError:
-        raise InvalidInputError("invalid base64url text", code=ErrorCode.MALFORMED_BASE64) from None
-    remainder = len(raw) % 4
-    if remainder == 1 or b"=" in raw or b"+" in raw or b"/" in raw:
-        raise InvalidInputError("invalid base64url text", code=ErrorCode.MALFORMED_BASE64)
-    try:
-        # strict_mode refuses every character outside the alphabet (after mapping -_ to +/).
-        decoded = binascii.a2b_base64(
-            raw.translate(_URLSAFE_TO_STANDARD) + b"=" * (-remainder % 4), strict_mode=True
-        )
-    except binascii.Error:
-        raise InvalidInputError("invalid base64url text", code=ErrorCode.MALFORMED_BASE64) from None
-    if remainder and _B64URL_ALPHABET.index(raw[-1]) & (0x0F if remainder == 2 else 0x03):
-        raise InvalidInputError("non-canonical base64url text", code=ErrorCode.MALFORMED_BASE64)
-    return decoded
 
 
 def _key_type(value: str) -> KeyType:
@@ -435,54 +398,3 @@ class KeyPair:
         der = self._private.sign(data, ec.ECDSA(hashes.SHA256()))
         r, s = decode_dss_signature(der)
         return r.to_bytes(_P256_COORD, "big") + s.to_bytes(_P256_COORD, "big")
-
-
-@runtime_checkable
-class Signer(Protocol):
-    """Anything that signs: a key file, an HSM, a cloud KMS.
-
-    ``algorithm`` is the JOSE name (``EdDSA``/``ES256``), ``key_id`` the DID URL of the
-    verification method, and ``sign`` returns the JOSE-form signature of the bytes given.
-    """
-
-    @property
-    def algorithm(self) -> str: ...
-
-    @property
-    def key_id(self) -> str: ...
-
-    def sign(self, data: bytes) -> bytes: ...
-
-
-class KeySigner:
-    """A :class:`Signer` backed by an in-memory :class:`KeyPair` (loaded from a file or made)."""
-
-    __slots__ = ("_key_id", "_pair")
-
-    def __init__(self, key_pair: KeyPair, key_id: str) -> None:
-        self._pair = key_pair
-        self._key_id = key_id
-
-    def __repr__(self) -> str:
-        return f"KeySigner(key_id={self._key_id!r}, algorithm={self.algorithm!r})"
-
-    @classmethod
-    def from_file(
-        cls, path: str | os.PathLike[str], *, key_id: str, passphrase: str | bytes | None = None
-    ) -> KeySigner:
-        return cls(KeyPair.load(path, passphrase), key_id)
-
-    @property
-    def algorithm(self) -> str:
-        return self._pair.algorithm
-
-    @property
-    def key_id(self) -> str:
-        return self._key_id
-
-    @property
-    def public_key(self) -> PublicKey:
-        return self._pair.public_key
-
-    def sign(self, data: bytes) -> bytes:
-        return self._pair.sign(data)

@@ -16,7 +16,8 @@ from vcred.did import default_resolver
 from vcred.errors import ErrorCode, UsageError, VcredError
 from vcred.jose import issue_vc_jwt, parse_compact, verify_vc_jwt
 from vcred.key_resolver import DidKeyResolver
-from vcred.keys import KeyPair, KeySigner, KeyType, b64url_encode
+from vcred.keys import KeyPair, KeyType, b64url_encode
+from vcred.signer import KeySigner
 
 RESOLVER = DidKeyResolver(default_resolver())
 

@@ -44,15 +44,8 @@ from vcred.errors import (
 )
 from vcred.jose import issue_vc_jwt, verify_vc_jwt
 from vcred.key_resolver import StaticKeyResolver
-from vcred.keys import (
-    KeyPair,
-    KeySigner,
-    KeyType,
-    PublicKey,
-    Signer,
-    b64url_decode,
-    b64url_encode,
-)
+from vcred.keys import KeyPair, KeyType, PublicKey, b64url_decode, b64url_encode
+from vcred.signer import KeySigner, Signer
 
 KEY_TYPES = [KeyType.ED25519, KeyType.P256]
 # Made once: hypothesis tests cannot take function-scoped fixtures.

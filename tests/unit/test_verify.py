@@ -20,7 +20,8 @@ import pytest
 from examples.demo_setup import DID, STATUS_LIST_URL, DemoIssuer
 from vcred.errors import ErrorCode, VerificationError
 from vcred.jose import issue_vc_jwt
-from vcred.keys import KeyPair, KeySigner, b64url_encode
+from vcred.keys import KeyPair, b64url_encode
+from vcred.signer import KeySigner
 from vcred.status import Bitstring, build_status_list_credential, status_entry
 from vcred.trust import TrustedIssuer, TrustRegistry
 from vcred.verify import (

@@ -16,7 +16,8 @@ from vcred.did import parse_verification_method
 from vcred.errors import ErrorCode, VcredError
 from vcred.jose import issue_vc_jwt, verify_vc_jwt
 from vcred.key_resolver import StaticKeyResolver
-from vcred.keys import KeyPair, KeySigner
+from vcred.keys import KeyPair
+from vcred.signer import KeySigner
 
 pytestmark = pytest.mark.vectors
 

@@ -12,7 +12,7 @@ from vcred.errors import ErrorCode, InvalidInputError, UnsupportedError, VcredEr
 from vcred.jose.jws import decode_header
 from vcred.jsonutil import loads_bounded
 from vcred.key_resolver import KeyResolver
-from vcred.keys import Signer
+from vcred.signer import Signer
 
 __all__ = ["Envelope", "SecuredCredential", "SecuringFormat", "VerifyContext", "unwrap"]
 

@@ -9,7 +9,7 @@ from typing import Any
 from vcred.errors import ErrorCode, UnsupportedError
 from vcred.formats.base import Envelope, SecuredCredential, VerifyContext
 from vcred.jose.vc_jwt import VerifiedJwt, issue_vc_jwt, verify_vc_jwt, verify_vc_jwt_legacy
-from vcred.keys import Signer
+from vcred.signer import Signer
 
 __all__ = ["VcJwtFormat", "VcJwtLegacyFormat"]
 

@@ -15,7 +15,8 @@ from typing import Any
 
 from vcred.errors import ErrorCode, InvalidInputError, UnsupportedError, VerificationError
 from vcred.jsonutil import dumps_bytes, loads_bounded
-from vcred.keys import KeyType, PublicKey, Signer, b64url_decode, b64url_encode
+from vcred.keys import KeyType, PublicKey, b64url_decode, b64url_encode
+from vcred.signer import Signer
 
 __all__ = [
     "ALGORITHMS_BY_KEY_TYPE",

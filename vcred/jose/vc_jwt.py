@@ -33,7 +33,7 @@ from vcred.jose.jws import (
 )
 from vcred.jsonutil import loads_bounded
 from vcred.key_resolver import KeyResolver
-from vcred.keys import Signer
+from vcred.signer import Signer
 
 __all__ = [
     "MEDIA_TYPE_VC_JWT",

@@ -12,13 +12,13 @@ keeps them equal); the template is the hot path of bulk issuance.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from vcred.credential import CONTEXT_V2, build_credential, copy_json, format_datetime_stamp, is_url
+from vcred.credential.build import uuid4_urn
 from vcred.errors import DataModelError, UsageError, Violation
 from vcred.schema import TRAMITES_CONTEXT_URL, SchemaRegistry, TramiteInfo
 
@@ -99,7 +99,7 @@ class TramiteTemplate:
             random = (rng or os.urandom)(16)
             if not isinstance(random, bytes) or len(random) != 16:
                 raise UsageError("rng(16) must return 16 bytes")
-            credential_id = uuid.UUID(bytes=random, version=4).urn
+            credential_id = uuid4_urn(random)
         elif not is_url(credential_id):
             violations.append(Violation("id.not_url", "/id", "must be a URL"))
         start = _aware(valid_from, "valid_from") or (

@@ -845,3 +845,12 @@ def test_building_with_non_json_claims_is_refused() -> None:
             types=["VerifiableCredential"], issuer="did:example:i", subject={"when": object()}
         )
     assert [v.rule for v in caught.value.violations] == ["document.not_json"]
+
+
+@given(st.binary(min_size=16, max_size=16))
+def test_uuid4_urn_matches_the_standard_library(random: bytes) -> None:
+    import uuid
+
+    from vcred.credential.build import uuid4_urn
+
+    assert uuid4_urn(random) == uuid.UUID(bytes=random, version=4).urn

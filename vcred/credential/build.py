@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 
@@ -86,6 +85,16 @@ def _json(value: object) -> object:
     return _Copy()(value, 1)
 
 
+def uuid4_urn(random: bytes) -> str:
+    """``urn:uuid:`` of a version 4 UUID from 16 random bytes (RFC 9562 §5.4), as
+    ``uuid.UUID(bytes=random, version=4).urn`` gives, without building a UUID object."""
+    octets = bytearray(random)
+    octets[6] = (octets[6] & 0x0F) | 0x40
+    octets[8] = (octets[8] & 0x3F) | 0x80
+    h = octets.hex()
+    return f"urn:uuid:{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
 def copy_json(value: object, *, depth: int = 1, limits: Limits = LIMITS) -> object:
     """A plain, JSON-only copy of ``value`` found at nesting ``depth`` of a credential; raises
     :class:`~vcred.errors.DataModelError` for non-JSON values or beyond the ``limits``."""
@@ -161,7 +170,7 @@ def build_credential(
         random = (rng or os.urandom)(16)
         if not isinstance(random, bytes) or len(random) != 16:
             raise UsageError("rng(16) must return 16 bytes")
-        credential_id = uuid.UUID(bytes=random, version=4).urn
+        credential_id = uuid4_urn(random)
     credential: dict[str, object] = {
         "@context": _contexts(contexts),
         "id": credential_id,

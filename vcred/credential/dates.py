@@ -119,6 +119,12 @@ def format_datetime_stamp(dt: datetime) -> str:
     """
     if not isinstance(dt, datetime) or dt.tzinfo is None or dt.utcoffset() is None:
         raise UsageError("format_datetime_stamp needs a timezone-aware datetime")
+    # A batch issues many credentials in the same second: remember the text of recent instants.
+    return _format_cached(dt)
+
+
+@functools.lru_cache(maxsize=256)
+def _format_cached(dt: datetime) -> str:
     utc = dt.astimezone(UTC)
     text = (
         f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}"

@@ -9,8 +9,9 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Literal, cast
 
-from sqlalchemy import Engine, Insert, Table, select, update
+from sqlalchemy import Engine, Insert, Table, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from issuer.db.engine import read_only
@@ -85,6 +86,15 @@ class StoreBase:
         if self._dummy_hash is None:
             self._dummy_hash = hashing.hash_secret(secrets.token_urlsafe(16), n=self._secret_cost)
         return self._dummy_hash
+
+    def ping(self) -> bool:
+        """Whether one trivial query runs (a readiness probe; no data is read)."""
+        try:
+            with self._engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            return False
+        return True
 
     @property
     def engine(self) -> Engine:

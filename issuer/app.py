@@ -25,10 +25,13 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from issuer.auth import Authenticator
 from issuer.db import create_engine_for
+from issuer.folder import FolderClient, LocalFolderClient
+from issuer.issuance import IssuerService
 from issuer.keystore import FileKeyStore, KeyStore
 from issuer.problems import install_problem_handlers, internal_error_response, problem_response
-from issuer.routes import did, health
+from issuer.routes import credentials, did, health, status
 from issuer.settings import Settings
 from issuer.store import Store
 
@@ -149,12 +152,14 @@ def create_app(
     store: Store | None = None,
     keystore: KeyStore | None = None,
     clock: Callable[[], datetime] | None = None,
+    folder: FolderClient | None = None,
 ) -> FastAPI:
     """The issuer's ASGI application (OpenAPI docs at ``/docs``).
 
     Without ``store`` the app opens the database of ``settings.database_url`` (already migrated:
     :func:`issuer.server.serve` and ``python -m issuer migrate`` do that) and disposes of the
-    engine on shutdown; a given store stays the caller's.
+    engine on shutdown; a given store stays the caller's. Without ``folder``, credentials are
+    deposited in the local stand-in for the citizen folder (``<DATA_DIR>/carpeta``).
     """
     owned_store = store is None
     if store is None:
@@ -181,8 +186,18 @@ def create_app(
     app.state.store = store
     app.state.keystore = keystore if keystore is not None else FileKeyStore(settings)
     app.state.clock = clock if clock is not None else _utcnow
+    app.state.authenticator = Authenticator(store)
+    app.state.issuer_service = IssuerService(
+        settings,
+        store=store,
+        keystore=app.state.keystore,
+        folder=folder if folder is not None else LocalFolderClient(settings.data_dir / "carpeta"),
+        clock=app.state.clock,
+    )
     install_problem_handlers(app)
     app.add_middleware(GuardMiddleware, max_body_bytes=settings.max_body_bytes)
     app.include_router(health.router)
     app.include_router(did.router)
+    app.include_router(credentials.router)
+    app.include_router(status.router)
     return app

@@ -11,18 +11,24 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, cast
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 
+from issuer.auth import Authenticator
+from issuer.issuance import IssuerService
 from issuer.keystore import KeyStore
 from issuer.settings import Settings
-from issuer.store import Store
+from issuer.store import ClientRecord, Store
 
 __all__ = [
+    "ClientDep",
     "ClockDep",
+    "IssuerServiceDep",
     "KeyStoreDep",
     "SettingsDep",
     "StoreDep",
+    "get_client",
     "get_clock",
+    "get_issuer_service",
     "get_keystore",
     "get_settings",
     "get_store",
@@ -51,7 +57,22 @@ def get_clock(request: Request) -> Clock:
     return cast(Clock, request.app.state.clock)
 
 
+def get_issuer_service(request: Request) -> IssuerService:
+    """The issuance and status use cases (with their caches)."""
+    return cast(IssuerService, request.app.state.issuer_service)
+
+
+def get_client(
+    request: Request,
+    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> ClientRecord:
+    """The API client the request authenticates as (401 problem otherwise)."""
+    return cast(Authenticator, request.app.state.authenticator).authenticate(authorization)
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[Store, Depends(get_store)]
 KeyStoreDep = Annotated[KeyStore, Depends(get_keystore)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
+IssuerServiceDep = Annotated[IssuerService, Depends(get_issuer_service)]
+ClientDep = Annotated[ClientRecord, Depends(get_client)]

@@ -9,7 +9,10 @@ from vcred.errors import ErrorCode, InvalidInputError
 
 __all__ = ["b64url_decode", "b64url_encode"]
 
-_URLSAFE_TO_STANDARD = bytes.maketrans(b"-_", b"+/")
+# -_ become +/ for the decoder; +, / and = (never in base64url without padding) become "!",
+# which the strict decoder refuses like any other character outside the alphabet.
+_URLSAFE_TO_STANDARD = bytes.maketrans(b"-_+/=", b"+/!!!")
+_PADDING = (b"", b"", b"==", b"=")
 _B64URL_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 
@@ -29,12 +32,12 @@ def b64url_decode(text: str | bytes) -> bytes:
     except UnicodeEncodeError:
         raise InvalidInputError("invalid base64url text", code=ErrorCode.MALFORMED_BASE64) from None
     remainder = len(raw) % 4
-    if remainder == 1 or b"=" in raw or b"+" in raw or b"/" in raw:
+    if remainder == 1:
         raise InvalidInputError("invalid base64url text", code=ErrorCode.MALFORMED_BASE64)
     try:
         # strict_mode refuses every character outside the alphabet (after mapping -_ to +/).
         decoded = binascii.a2b_base64(
-            raw.translate(_URLSAFE_TO_STANDARD) + b"=" * (-remainder % 4), strict_mode=True
+            raw.translate(_URLSAFE_TO_STANDARD) + _PADDING[remainder], strict_mode=True
         )
     except binascii.Error:
         raise InvalidInputError("invalid base64url text", code=ErrorCode.MALFORMED_BASE64) from None

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from vcred.errors import ErrorCode, TrustRegistryError, UsageError, VcredError
+from vcred.frozen import fast_init
 from vcred.jsonutil import dumps_compact, loads_bounded
 from vcred.schema.formats import is_valid_nit
 
@@ -80,6 +81,7 @@ class TrustedIssuer:
     valid_until: datetime | None = None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class TrustDecision:
     """The trust verdict for one issuer and credential: ``code`` is ``ok`` when ``trusted``."""
@@ -162,8 +164,14 @@ class TrustRegistry:
         if issuer is None:
             return TrustDecision(False, ErrorCode.ISSUER_UNTRUSTED, None)
         types = [credential_types] if isinstance(credential_types, str) else credential_types
-        specific = {t for t in types if isinstance(t, str) and t not in GENERIC_TYPES}
-        if not specific & issuer.allowed_types or at < issuer.valid_from:
+        allowed = issuer.allowed_types
+        # At least one specific (non-generic) type the entity is authorised for.
+        authorised = False
+        for t in types:
+            if isinstance(t, str) and t not in GENERIC_TYPES and t in allowed:
+                authorised = True
+                break
+        if not authorised or at < issuer.valid_from:
             return TrustDecision(False, ErrorCode.ISSUER_NOT_AUTHORIZED, issuer)
         if issuer.valid_until is not None and at > issuer.valid_until:
             return TrustDecision(False, ErrorCode.ISSUER_AUTHORIZATION_EXPIRED, issuer)

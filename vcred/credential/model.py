@@ -17,6 +17,7 @@ from vcred.credential.dates import parse_datetime_stamp, parse_xsd_datetime
 from vcred.credential.rules import CONTEXT_V1, CONTEXT_V2, LIMITS, Checker, Limits, pointer
 from vcred.credential.urls import is_url
 from vcred.errors import InvalidInputError
+from vcred.frozen import fast_init
 
 __all__ = [
     "CredentialInfo",
@@ -27,6 +28,7 @@ __all__ = [
 ]
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class CredentialInfo:
     """A valid credential, normalised across VC 2.0 and VC 1.1 (VCDM 2.0 §4, 1.1 §4)."""
@@ -58,6 +60,8 @@ def localized_text(value: object, *, language: str | None = None) -> str | None:
     With ``language`` the first value whose ``@language`` is that tag or a subtag of it
     (``es`` matches ``es-CO``) wins; otherwise, or when none matches, the first value.
     """
+    if isinstance(value, str):  # the commonest case: a plain string is its own text
+        return value
     entries = value if isinstance(value, list) else [value]
     texts: list[tuple[str | None, str]] = []
     for entry in entries:
@@ -85,10 +89,11 @@ def credential_types(credential: object) -> tuple[str, ...]:
 
 def issuer_id(credential: object) -> str | None:
     """The issuer URL — ``issuer`` or ``issuer.id`` (VCDM 2.0 §4.7) — without validating."""
-    if not isinstance(credential, Mapping):
+    # dict first: parsed JSON is always a dict, and the Mapping ABC check is slow.
+    if not isinstance(credential, dict | Mapping):
         return None
     issuer = credential.get("issuer")
-    if isinstance(issuer, Mapping):
+    if isinstance(issuer, dict | Mapping):
         issuer = issuer.get("id")
     return issuer if isinstance(issuer, str) else None
 
@@ -256,9 +261,7 @@ def validate_credential(
     already bounded its size and depth and can only produce JSON values, so that walk is skipped.
     """
     if parsed_json and limits is LIMITS and isinstance(credential, dict):
-        from vcred.credential.fast import plain_credential_info  # here: fast imports this module
-
-        info = plain_credential_info(credential)
+        info = _fast.plain_credential_info(credential)
         if info is not None:
             return info
     checker = Checker(limits=limits)
@@ -266,3 +269,7 @@ def validate_credential(
     info = check_credential(checker, doc, "")
     checker.raise_if_any("credential")
     return info
+
+
+# Last, as the fast path imports this module (its name is looked up when it is called).
+from vcred.credential import fast as _fast  # noqa: E402

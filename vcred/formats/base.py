@@ -9,9 +9,11 @@ from typing import Any, Protocol
 
 from vcred.did import VerificationMethod
 from vcred.errors import ErrorCode, InvalidInputError, UnsupportedError, VcredError
+from vcred.frozen import fast_init
 from vcred.jose.jws import decode_header
 from vcred.jsonutil import loads_bounded
 from vcred.key_resolver import KeyResolver
+from vcred.qr import decode_embedded, is_embedded_payload
 from vcred.signer import Signer
 
 __all__ = ["Envelope", "SecuredCredential", "SecuringFormat", "VerifyContext", "unwrap"]
@@ -20,6 +22,7 @@ MAX_INPUT_CHARS = 128 * 1024
 _DATA_URL_PREFIXES = ("data:application/vc+jwt,", "data:application/vc-jwt,")
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Envelope:
     """Input reduced to what detection needs: the compact text and its decoded JOSE header."""
@@ -29,6 +32,7 @@ class Envelope:
     source: str  # "compact", "data-url", "enveloped", "qr"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class VerifyContext:
     """What a format needs to verify: key discovery, allowed algorithms, the clock."""
@@ -39,6 +43,7 @@ class VerifyContext:
     clock_skew: timedelta
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class SecuredCredential:
     """The result of a format's verification: the credential and how it was secured."""
@@ -70,9 +75,11 @@ class SecuringFormat(Protocol):
 
 
 def _header_of(text: str) -> Mapping[str, Any] | None:
-    segment, dot, rest = text.partition(".")
-    if not dot or rest.count(".") != 1 or not segment or len(segment) > 4096:
+    # Three dot-separated parts, a non-empty first one of at most 4096 characters.
+    end = text.find(".")
+    if end <= 0 or end > 4096 or text.count(".") != 2:
         return None
+    segment = text[:end]
     try:
         return decode_header(segment.encode("ascii"))
     except (VcredError, UnicodeEncodeError):  # not a JWS; the format check reports it
@@ -105,7 +112,8 @@ def _from_mapping(value: Mapping[str, Any]) -> Envelope:
 def unwrap(data: str | bytes | Mapping[str, Any]) -> Envelope:
     """Reduce any accepted input (compact token, data: URL, enveloped credential, embedded QR
     payload, JSON text) to an :class:`Envelope`."""
-    if isinstance(data, Mapping):
+    # A str is never a Mapping: skip the (slow) ABC check for the commonest input.
+    if type(data) is not str and isinstance(data, Mapping):
         return _from_mapping(data)
     if isinstance(data, bytes):
         if len(data) > MAX_INPUT_CHARS:
@@ -123,8 +131,6 @@ def unwrap(data: str | bytes | Mapping[str, Any]) -> Envelope:
     if len(data) > MAX_INPUT_CHARS:
         raise InvalidInputError("input too large", code=ErrorCode.INPUT_TOO_LARGE)
     text = data.strip()
-    from vcred.qr import decode_embedded, is_embedded_payload
-
     if is_embedded_payload(text):
         text = decode_embedded(text)
         return Envelope(text, _header_of(text), "qr")

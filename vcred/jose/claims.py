@@ -32,10 +32,12 @@ from typing import Any
 
 from vcred.credential import issuer_id, parse_xsd_datetime
 from vcred.errors import ErrorCode, InvalidInputError, VerificationError
+from vcred.frozen import fast_init
 
 __all__ = ["JwtTimes", "check_claims_consistency", "check_jwt_times", "claims_for_credential"]
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class JwtTimes:
     """The JWS's own time claims, as aware datetimes (``None`` when absent)."""
@@ -94,14 +96,15 @@ def _date_property(credential: Mapping[str, Any], *names: str) -> datetime | Non
     return None
 
 
+def _mismatch(what: str) -> VerificationError:
+    return VerificationError(
+        f"JWT claim {what} contradicts the credential", code=ErrorCode.CLAIMS_MISMATCH
+    )
+
+
 def check_claims_consistency(claims: Mapping[str, Any], credential: Mapping[str, Any]) -> JwtTimes:
     """Refuse tokens whose JWT claims contradict the credential they carry (see module table)."""
-
-    def mismatch(what: str) -> VerificationError:
-        return VerificationError(
-            f"JWT claim {what} contradicts the credential", code=ErrorCode.CLAIMS_MISMATCH
-        )
-
+    mismatch = _mismatch
     if "iss" in claims and claims["iss"] != issuer_id(credential):
         raise mismatch("iss")
     if "jti" in claims and "id" in credential and claims["jti"] != credential["id"]:

@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 from vcred.errors import ErrorCode, InvalidInputError, UnsupportedError, VerificationError
+from vcred.frozen import fast_init
 from vcred.jsonutil import dumps_bytes, loads_bounded
 from vcred.keys import KeyType, PublicKey, b64url_decode, b64url_encode
 from vcred.signer import Signer
@@ -52,6 +53,7 @@ _ASYMMETRIC_KNOWN = DEFAULT_ALGORITHMS | {
 }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class CompactJws:
     """A parsed (not yet verified) compact JWS."""

@@ -18,6 +18,7 @@ from typing import Any
 from vcred.credential import issuer_id, validate_credential
 from vcred.did import VerificationMethod
 from vcred.errors import ErrorCode, InvalidInputError, UsageError, VerificationError
+from vcred.frozen import fast_init
 from vcred.jose.claims import (
     JwtTimes,
     check_claims_consistency,
@@ -50,6 +51,7 @@ _LEGACY_TYP = frozenset({"jwt", "application/jwt"})
 MAX_PAYLOAD_BYTES = 48 * 1024
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class VerifiedJwt:
     """A token whose signature verified: the credential it secures and how it was secured."""

@@ -84,6 +84,10 @@ class SchemaRegistry:
             catalogue[info.codigo] = info
         self._schemas = stored
         self._tramites = catalogue
+        by_type: dict[str, str] = {}
+        for info in catalogue.values():
+            by_type.setdefault(info.credential_type, info.schema_id)
+        self._schema_by_type = by_type
         # No `retrieve` callable: a $ref outside these resources is Unresolvable, never fetched.
         self._registry: Registry[Any] = Registry().with_resources(
             (sid, DRAFT202012.create_resource(s)) for sid, s in stored.items()
@@ -118,6 +122,8 @@ class SchemaRegistry:
 
     def schema_for_type(self, credential_type: str) -> str | None:
         """The catalogue schema id of a trámite credential type, or ``None`` for other types."""
+        if isinstance(credential_type, str):
+            return self._schema_by_type.get(credential_type)
         for info in self._tramites.values():
             if info.credential_type == credential_type:
                 return info.schema_id
@@ -156,7 +162,7 @@ class SchemaRegistry:
         ``bounded=True`` skips the JSON/depth/size scan for documents parsed by
         ``loads_bounded`` or built by vcred.
         """
-        if not isinstance(credential, Mapping):
+        if not isinstance(credential, dict | Mapping):  # dict first: the ABC check is slow
             raise DataModelError("a credential must be a JSON object")
         if not bounded:
             # Documents not parsed by loads_bounded may hold non-JSON values or nest without
@@ -277,7 +283,7 @@ def _schema_ids(credential: Mapping[str, Any]) -> list[str]:
     ids: list[str] = []
     for position, entry in enumerate(entries):
         path = "/credentialSchema" + (f"/{position}" if isinstance(value, list) else "")
-        if not isinstance(entry, Mapping):
+        if not isinstance(entry, dict | Mapping):
             raise _malformed(path, "must be an object")
         schema_id, schema_type = entry.get("id"), entry.get("type")
         if not isinstance(schema_id, str) or not schema_id:

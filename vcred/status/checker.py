@@ -19,13 +19,14 @@ from typing import Any
 
 from vcred.errors import ErrorCode, FetchError, StatusListError, UsageError, VcredError
 from vcred.fetch import Fetcher
+from vcred.frozen import fast_init
 from vcred.status.bitstring import (
     DEFAULT_MAX_LIST_BYTES,
     MIN_ENTRIES,
     expand_encoded_list,
     read_status,
 )
-from vcred.status.entry import StatusEntry, parse_status_entries
+from vcred.status.entry import StatusEntry, StatusMessage, parse_status_entries
 from vcred.status.list_credential import StatusListCredential, parse_status_list_credential
 
 __all__ = ["StatusChecker", "StatusOutcome"]
@@ -33,6 +34,7 @@ __all__ = ["StatusChecker", "StatusOutcome"]
 LoadList = Callable[[bytes, str], Mapping[str, Any]]
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class StatusOutcome:
     """The status of one entry (§3.2 steps 10-14): ``set`` is True when ``value`` is not 0.
@@ -60,6 +62,16 @@ class _CachedList:
     data: bytes
     fetched_at: datetime
     fresh_until: datetime
+
+
+_NO_TIME = timedelta(0)
+
+
+def _message_for(messages: tuple[StatusMessage, ...], value: int) -> str | None:
+    for item in messages:
+        if item.status == value:
+            return item.message
+    return None
 
 
 def _utc_now() -> datetime:
@@ -268,20 +280,22 @@ class StatusChecker:
                 f"index {entry.index} is outside the list of {entries} entries",
             )
         value = read_status(cached.data, index=entry.index, status_size=size)
-        message = entry.message_for(value)
-        if message is None:
-            message = next((m.message for m in info.status_messages if m.status == value), None)
+        message = entry.message_for(value) if entry.status_messages else None
+        if message is None and info.status_messages:
+            message = _message_for(info.status_messages, value)
         if message is None and size == 1:
             message = "set" if value else "unset"
+        fetched_at = cached.fetched_at
+        age = now - fetched_at
         return StatusOutcome(
-            purpose=entry.purpose,
-            index=entry.index,
-            value=value,
-            set=value != 0,
-            message=message,
-            list_url=entry.list_url,
-            fetched_at=cached.fetched_at,
-            age=max(now - cached.fetched_at, timedelta(0)),
-            stale=stale,
-            list_issuer=cached.info.issuer,
+            entry.purpose,
+            entry.index,
+            value,
+            value != 0,
+            message,
+            entry.list_url,
+            fetched_at,
+            age if age > _NO_TIME else _NO_TIME,
+            stale,
+            info.issuer,
         )

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from vcred.credential.urls import PLAIN_URL
 from vcred.errors import ErrorCode, StatusListError, UsageError
+from vcred.frozen import fast_init
 
 __all__ = [
     "ENTRY_TYPE",
@@ -49,6 +50,7 @@ class StatusMessage:
     message: str
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class StatusEntry:
     """One ``credentialStatus`` entry (§2.1).
@@ -104,6 +106,17 @@ def entry_url_rules(value: str) -> bool:
     return len(value) > len(parts.scheme) + 1
 
 
+def _is_index_fragment(entry_id: object, list_url: str, index_text: str) -> bool:
+    """True when ``entry_id`` is ``list_url#index`` (as :func:`status_entry` writes it) and so,
+    ``list_url`` being a URL without a fragment, a URL too: one id per credential, no cache."""
+    return (
+        isinstance(entry_id, str)
+        and len(entry_id) <= _MAX_URL
+        and "#" not in list_url
+        and entry_id == f"{list_url}#{index_text}"
+    )
+
+
 def _entry_error(message: str) -> StatusListError:
     return StatusListError(message, code=ErrorCode.STATUS_ENTRY_INVALID)
 
@@ -156,7 +169,7 @@ def _types(value: object) -> list[str]:
 
 
 def _parse_entry(raw: object) -> StatusEntry:
-    if not isinstance(raw, Mapping):
+    if not isinstance(raw, dict | Mapping):  # dict first: the ABC check is slow
         raise _entry_error("credentialStatus entries must be objects")
     types = _types(raw.get("type"))
     if not types:
@@ -181,7 +194,9 @@ def _parse_entry(raw: object) -> StatusEntry:
     if not is_url(list_url):
         raise _entry_error("statusListCredential must be a URL")
     entry_id = raw.get("id")
-    if entry_id is not None and not is_url(entry_id):
+    if entry_id is not None and not (
+        _is_index_fragment(entry_id, list_url, index_text) or is_url(entry_id)
+    ):
         raise _entry_error("status entry id must be a URL")
     # §2.1 id: it MUST NOT be the URL for the status list.
     if entry_id == list_url:
@@ -206,19 +221,42 @@ def _parse_entry(raw: object) -> StatusEntry:
     )
 
 
+_PLAIN_KEYS = frozenset({"id", "type", "statusPurpose", "statusListIndex", "statusListCredential"})
+
+
+def _plain_entry(raw: object) -> StatusEntry | None:
+    """The entry when ``raw`` has exactly the shape :func:`status_entry` writes by default, else
+    ``None`` and :func:`_parse_entry` decides. Everything accepted here passes every check there
+    and is read the same way (a property test keeps the two in agreement)."""
+    if type(raw) is not dict or raw.keys() != _PLAIN_KEYS or raw["type"] != ENTRY_TYPE:
+        return None
+    purpose, index_text = raw["statusPurpose"], raw["statusListIndex"]
+    list_url, entry_id = raw["statusListCredential"], raw["id"]
+    if (
+        type(purpose) is not str
+        or not purpose
+        or type(index_text) is not str
+        or not _INDEX_TEXT.fullmatch(index_text)
+        or not is_url(list_url)
+        or not _is_index_fragment(entry_id, list_url, index_text)
+    ):
+        return None
+    return StatusEntry(ENTRY_TYPE, purpose, int(index_text), list_url, 1, (), (), entry_id)
+
+
 def parse_status_entries(credential: Mapping[str, Any]) -> list[StatusEntry]:
     """Every ``credentialStatus`` entry of ``credential`` (§2.1), validated.
 
     A ``BitstringStatusListEntry`` that breaks a MUST raises ``STATUS_ENTRY_INVALID``; entries of
     other types come back with ``supported=False`` so a verifier can warn about them.
     """
-    if not isinstance(credential, Mapping):
+    if not isinstance(credential, dict | Mapping):
         raise _entry_error("credential must be a JSON object")
     if "credentialStatus" not in credential:
         return []
     value = credential["credentialStatus"]
     raw_entries = value if isinstance(value, list) else [value]
-    return [_parse_entry(raw) for raw in raw_entries]
+    return [_plain_entry(raw) or _parse_entry(raw) for raw in raw_entries]
 
 
 def status_message_items(messages: Sequence[str], *, status_size: int) -> list[dict[str, str]]:

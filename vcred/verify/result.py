@@ -6,9 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any
 
 from vcred.errors import ErrorCode, VerificationError
+from vcred.frozen import fast_init
 from vcred.messages import message_for
 
 __all__ = ["Check", "CheckResult", "Outcome", "Verdict", "VerificationResult"]
@@ -43,6 +45,13 @@ class Verdict(StrEnum):
     INDETERMINATE = "indeterminate"
 
 
+# Every check's message for ``ok``, looked up once: most results are passed checks.
+_OK_MESSAGES: Mapping[Check, tuple[str, str]] = MappingProxyType(
+    {check: message_for(ErrorCode.OK, check=check.value) for check in Check}
+)
+
+
+@fast_init
 @dataclass(frozen=True, slots=True)
 class CheckResult:
     """One check's outcome with a stable ``code`` and its message in Spanish and English."""
@@ -62,7 +71,10 @@ class CheckResult:
         code: ErrorCode = ErrorCode.OK,
         details: Mapping[str, Any] | None = None,
     ) -> CheckResult:
-        es, en = message_for(code, check=check.value)
+        if code is ErrorCode.OK:
+            es, en = _OK_MESSAGES[check]
+        else:
+            es, en = message_for(code, check=check.value)
         return cls(check, outcome, code, es, en, details or {})
 
     def to_dict(self) -> dict[str, Any]:
@@ -86,6 +98,7 @@ def _json_ready(value: Any) -> Any:
     return value
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class VerificationResult:
     """The verdict on one credential, with every check that led to it.

@@ -27,7 +27,7 @@ from vcred.formats import FormatRegistry, SecuredCredential, VerifyContext, defa
 from vcred.jose.jws import DEFAULT_ALGORITHMS
 from vcred.key_resolver import KeyResolver
 from vcred.schema import SchemaRegistry
-from vcred.status import StatusChecker, StatusOutcome, parse_status_entries
+from vcred.status import StatusChecker, StatusEntry, StatusOutcome, parse_status_entries
 from vcred.trust import TrustRegistry
 from vcred.verify.result import Check, CheckResult, Outcome, Verdict, VerificationResult
 
@@ -130,12 +130,13 @@ class Verifier:
                 details={"verificationMethod": secured.verification_method.id},
             )
         )
-        warnings.extend(
-            CheckResult.make(
-                Check.SIGNATURE, Outcome.PASSED, ErrorCode.CLAIMS_MISMATCH, {"warning": w}
+        if secured.warnings:
+            warnings.extend(
+                CheckResult.make(
+                    Check.SIGNATURE, Outcome.PASSED, ErrorCode.CLAIMS_MISMATCH, {"warning": w}
+                )
+                for w in secured.warnings
             )
-            for w in secured.warnings
-        )
         credential = secured.credential
         try:
             info: CredentialInfo | None = validate_credential(credential, parsed_json=True)
@@ -188,14 +189,10 @@ class Verifier:
         self, info: CredentialInfo | None, secured: SecuredCredential, now: datetime
     ) -> CheckResult:
         skew = self.policy.clock_skew
-        starts = [t for t in (info.valid_from if info else None, secured.not_before) if t]
-        ends = [t for t in (info.valid_until if info else None, secured.expires) if t]
-        details = {
-            "validFrom": max(starts) if starts else None,
-            "validUntil": min(ends) if ends else None,
-            "checkedAt": now,
-        }
-        if starts and now + skew < max(starts):
+        start = _latest(info.valid_from if info else None, secured.not_before)
+        end = _earliest(info.valid_until if info else None, secured.expires)
+        details = {"validFrom": start, "validUntil": end, "checkedAt": now}
+        if start is not None and now + skew < start:
             return CheckResult.make(
                 Check.VALIDITY_PERIOD, Outcome.FAILED, ErrorCode.NOT_YET_VALID, details
             )
@@ -203,7 +200,7 @@ class Verifier:
             return CheckResult.make(
                 Check.VALIDITY_PERIOD, Outcome.FAILED, ErrorCode.NOT_YET_VALID, details
             )
-        if ends and now - skew >= min(ends):
+        if end is not None and now - skew >= end:
             return CheckResult.make(
                 Check.VALIDITY_PERIOD, Outcome.FAILED, ErrorCode.EXPIRED, details
             )
@@ -216,19 +213,22 @@ class Verifier:
             entries = parse_status_entries(credential)
         except StatusListError as exc:
             return _failure(Check.STATUS, exc), []
-        warnings = [
-            # VC-JOSE-COSE §7.2: a status mechanism that is not understood MUST be ignored.
-            CheckResult.make(
-                Check.STATUS,
-                Outcome.SKIPPED,
-                ErrorCode.STATUS_ENTRY_INVALID,
-                {"unsupportedType": e.type},
-            )
-            for e in entries
-            if not e.supported
-        ]
-        entries = [e for e in entries if e.supported]
-        if not entries:
+        warnings: list[CheckResult] = []
+        supported: list[StatusEntry] = []
+        for entry in entries:
+            if entry.supported:
+                supported.append(entry)
+            else:
+                # VC-JOSE-COSE §7.2: a status mechanism that is not understood MUST be ignored.
+                warnings.append(
+                    CheckResult.make(
+                        Check.STATUS,
+                        Outcome.SKIPPED,
+                        ErrorCode.STATUS_ENTRY_INVALID,
+                        {"unsupportedType": entry.type},
+                    )
+                )
+        if not supported:
             return CheckResult.make(
                 Check.STATUS, Outcome.SKIPPED, ErrorCode.NOT_APPLICABLE
             ), warnings
@@ -240,22 +240,23 @@ class Verifier:
                 {"error": "no status checker configured"},
             ), warnings
         outcomes: list[StatusOutcome] = []
-        for entry in entries:
+        other_issuer = stale = False
+        for entry in supported:
             try:
-                outcomes.append(self.status_checker.check(entry))
+                outcome = self.status_checker.check(entry)
             except StatusListError as exc:
                 return _failure(Check.STATUS, exc, Outcome.INDETERMINATE), warnings
+            outcomes.append(outcome)
+            other_issuer = other_issuer or outcome.list_issuer != issuer
+            stale = stale or outcome.stale
         details: dict[str, Any] = {"entries": [_status_details(o) for o in outcomes]}
-        if self.policy.require_same_status_issuer and any(
-            o.list_issuer != issuer for o in outcomes
-        ):
+        if self.policy.require_same_status_issuer and other_issuer:
             return CheckResult.make(
                 Check.STATUS,
                 Outcome.INDETERMINATE,
                 ErrorCode.STATUS_LIST_INVALID,
                 {**details, "error": "the status list was not issued by the credential's issuer"},
             ), warnings
-        stale = any(o.stale for o in outcomes)
         for outcome in outcomes:
             if outcome.set and outcome.purpose == "revocation":
                 return CheckResult.make(
@@ -289,11 +290,13 @@ class Verifier:
         if self.schemas is not None:
             # A catalogue type (e.g. CertificadoPazYSalvo) must be checked against its own
             # schema: naming another schema, or none, would let its claims go unchecked.
-            missing = [
+            expected = [
                 schema_id
                 for schema_id in map(self.schemas.schema_for_type, types)
-                if schema_id is not None and schema_id not in _schema_ids(credential)
+                if schema_id is not None
             ]
+            named = _schema_ids(credential) if expected else set()
+            missing = [schema_id for schema_id in expected if schema_id not in named]
             if missing:
                 return CheckResult.make(
                     Check.SCHEMA,
@@ -357,9 +360,25 @@ def _status_details(outcome: StatusOutcome) -> dict[str, Any]:
     }
 
 
+def _latest(a: datetime | None, b: datetime | None) -> datetime | None:
+    """The later of two optional instants (``None`` when both are absent)."""
+    if a is None or b is None:
+        return a if b is None else b
+    return max(a, b)
+
+
+def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
+    """The earlier of two optional instants (``None`` when both are absent)."""
+    if a is None or b is None:
+        return a if b is None else b
+    return min(a, b)
+
+
 def _verdict(checks: list[CheckResult]) -> Verdict:
-    if any(c.outcome is Outcome.FAILED for c in checks):
-        return Verdict.INVALID
-    if any(c.outcome is Outcome.INDETERMINATE for c in checks):
-        return Verdict.INDETERMINATE
-    return Verdict.VALID
+    verdict = Verdict.VALID
+    for check in checks:
+        if check.outcome is Outcome.FAILED:
+            return Verdict.INVALID
+        if check.outcome is Outcome.INDETERMINATE:
+            verdict = Verdict.INDETERMINATE
+    return verdict

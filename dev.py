@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Project tasks on a fresh machine that has only Python 3.11+.
 
-    python3 dev.py run     set up, then run the demo (issue → QR → verify → revoke → verify)
+    python3 dev.py run     set up, then the issuer service with a demo entity (until Ctrl-C)
     python3 dev.py test    set up, then format check, lint, type check and the whole test suite
     python3 dev.py bench   set up, then the benchmark (prints ratios and one JSON line)
     python3 dev.py setup   only create .venv and install the project with its dev extra
@@ -55,8 +55,19 @@ def test() -> None:
 
 
 def run() -> None:
+    """Set up, then the issuer service demo (``python -m issuer.demo``) until Ctrl-C."""
     setup()
-    _run(PYTHON, "examples/demo.py", *sys.argv[2:])
+    args = [str(PYTHON), "-m", "issuer.demo", *sys.argv[2:]]
+    print("+", " ".join(args), flush=True)
+    process = subprocess.Popen(args, cwd=ROOT)
+    while True:
+        try:
+            status = process.wait()
+            break
+        except KeyboardInterrupt:
+            continue  # Ctrl-C reached the demo too; let it shut its server down cleanly
+    if status != 0:
+        sys.exit(status if status > 0 else 128 - status)
 
 
 def bench() -> None:

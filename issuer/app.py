@@ -31,7 +31,7 @@ from issuer.folder import FolderClient, LocalFolderClient
 from issuer.issuance import IssuerService
 from issuer.keystore import FileKeyStore, KeyStore
 from issuer.problems import install_problem_handlers, internal_error_response, problem_response
-from issuer.routes import credentials, did, health, status
+from issuer.routes import credentials, did, health, qr, status
 from issuer.settings import Settings
 from issuer.store import Store
 
@@ -200,4 +200,5 @@ def create_app(
     app.include_router(did.router)
     app.include_router(credentials.router)
     app.include_router(status.router)
+    app.include_router(qr.router)
     return app

@@ -9,11 +9,14 @@
     python -m issuer client create --entity S --scopes issue,status [--tramites SVT-135,…]
                                                                (cliente crear)
     python -m issuer audit verify --entity S                   (auditoria verificar)
+    python -m issuer emitir-lote --entity S --tramite SVT-135 --csv FILE --out DIR [--resume]
+                                                               (issue-batch)
     python -m issuer serve [--host ::] [--port 8000] [--workers N] [--no-migrate]  (servir)
 
 Settings come from the ``VCRED_ISSUER_*`` environment (:mod:`issuer.settings`). ``--json``
 (before or after the command) prints one JSON object for machines; otherwise the output is for
-people, in Spanish and English. Exit status: 0 done; 1 the audit chain is broken; 2 bad usage,
+people, in Spanish and English. Exit status: 0 done; 1 the audit chain is broken or some batch
+rows were rejected (:mod:`issuer.bulk`); 2 bad usage,
 settings or input (unknown entity, a slug already taken…); 3 the database or the key store
 failed. Bad input never prints a traceback.
 """
@@ -263,6 +266,45 @@ def _audit_verify(args: argparse.Namespace, settings: Settings, out: _Output) ->
     return EXIT_BROKEN
 
 
+def _issue_batch(args: argparse.Namespace, settings: Settings, out: _Output) -> int:
+    from pathlib import Path
+
+    from issuer.bulk import BatchUsageError, issue_batch
+
+    with _store(settings) as store:
+        try:
+            report = issue_batch(
+                settings,
+                store=store,
+                entity=args.entity,
+                tramite=args.tramite,
+                csv_path=Path(args.csv),
+                out_dir=Path(args.out),
+                resume=args.resume,
+                progress=out.stderr,
+            )
+        except BatchUsageError as exc:
+            raise CliError(str(exc), code="usage") from None
+    rejected = [
+        {"fila": r.row, "codigo": r.code, "campos": list(r.fields)} for r in report.rejected
+    ]
+    out.result(
+        {
+            "total": report.total,
+            "issued": [{"fila": n, "id": i} for n, i in sorted(report.issued.items())],
+            "replayed": report.replayed,
+            "skipped": report.skipped,
+            "rejected": rejected,
+        },
+        [
+            f"Emitidas / issued: {len(report.issued)} de {report.total} "
+            f"(ya emitidas antes / already issued: {report.replayed + report.skipped})",
+            f"Rechazadas / rejected: {len(report.rejected)} (ver / see {args.out}/rechazados.csv)",
+        ],
+    )
+    return EXIT_BROKEN if report.rejected else EXIT_OK
+
+
 def _serve(args: argparse.Namespace, settings: Settings, out: _Output) -> int:
     from issuer.server import serve
 
@@ -377,6 +419,19 @@ def _parser() -> argparse.ArgumentParser:
         "verificar la cadena de hashes del registro de auditoría",
     )
     audit.add_argument("--entity", "--entidad", dest="entity", required=True)
+
+    batch = commands.add_parser(
+        "emitir-lote",
+        aliases=["issue-batch"],
+        help="emitir un lote desde un CSV / issue a batch from a CSV file",
+        parents=[common],
+    )
+    batch.set_defaults(handler=_issue_batch, needs_keys=True)
+    batch.add_argument("--entity", "--entidad", dest="entity", required=True)
+    batch.add_argument("--tramite", required=True, help="p. ej. SVT-135")
+    batch.add_argument("--csv", required=True, help="una fila por credencial / one row each")
+    batch.add_argument("--out", "--salida", dest="out", required=True, help="directorio")
+    batch.add_argument("--resume", "--reanudar", dest="resume", action="store_true")
 
     serve = commands.add_parser(
         "serve",

@@ -138,6 +138,11 @@ class IssuerService:
         self._salt: bytes | None = None
         self._salt_lock = threading.Lock()
 
+    @property
+    def folder(self) -> FolderClient:
+        """The citizen folder this service deposits credentials in."""
+        return self._folder
+
     # -- shared pieces ----------------------------------------------------------------------
 
     def entity(self, slug: str) -> EntityRecord:

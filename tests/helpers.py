@@ -34,3 +34,17 @@ def sample_credential(issuer: str, **overrides: Any) -> dict[str, Any]:
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 LATER = NOW + timedelta(days=400)
+
+
+def read_qr(image: object) -> str:
+    """The text of the one QR code in ``image`` (a PIL image), read with zxing-cpp.
+
+    Only QR symbols are looked for: on a dense code a general scan can also report a spurious
+    symbol of another format, or the same QR twice.
+    """
+    import zxingcpp
+
+    results = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    texts = {result.text for result in results}
+    assert len(texts) == 1, f"expected one QR code, found {len(texts)}"
+    return texts.pop()

@@ -16,12 +16,12 @@ from typing import Any
 
 import PIL.Image
 import pytest
-import zxingcpp
 from sqlalchemy import Engine
 
 from issuer.bulk import BATCH_CLIENT
 from issuer.folder import Deposit, LocalFolderClient
 from issuer.store import Store
+from tests.helpers import read_qr
 from tests.service.conftest import AppClient, CliResult
 from tests.service.test_issue import SLUG, count_credentials, fresh_verifier, payload
 from vcred.qr import decode_embedded
@@ -113,8 +113,7 @@ def test_a_batch_issues_the_good_rows_and_reports_the_bad_ones(
         assert subject["numeroCertificado"] == f"PYS-2026-{n:06d}"
         assert subject["vigencia"] == 2026  # an integer, as the schema says
         assert subject["entidad"]["codigoDane"] == "86001"
-        (found,) = zxingcpp.read_barcodes(PIL.Image.open(out / f"{n}.png"))
-        assert decode_embedded(found.text) == token
+        assert decode_embedded(read_qr(PIL.Image.open(out / f"{n}.png"))) == token
     # Issued as the service issues over HTTP: a verifier finds it valid.
     first = (out / "1.jwt").read_text()
     assert fresh_verifier(client).verify(first).verdict is Verdict.VALID

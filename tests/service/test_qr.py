@@ -14,9 +14,9 @@ from xml.etree import ElementTree
 
 import PIL.Image
 import pytest
-import zxingcpp
 
 import issuer.routes.qr as qr_module
+from tests.helpers import read_qr
 from tests.service.conftest import AppClient
 from tests.service.test_issue import (  # noqa: F401 - fixtures, used by name
     SLUG,
@@ -32,9 +32,7 @@ from vcred.verify import Verdict
 
 def decode_png(data: bytes) -> str:
     """The text of the single QR code in a PNG."""
-    found = zxingcpp.read_barcodes(PIL.Image.open(io.BytesIO(data)))
-    assert len(found) == 1
-    return str(found[0].text)
+    return read_qr(PIL.Image.open(io.BytesIO(data)))
 
 
 @pytest.fixture(name="issued")

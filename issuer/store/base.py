@@ -127,18 +127,20 @@ class StoreBase:
     def _entity(session: Session, slug: str, *, lock: bool = False) -> Entity:
         query = select(Entity).where(Entity.slug == slug)
         if lock:
-            query = query.with_for_update()
+            query = query.with_for_update(key_share=True)
         entity = session.scalars(query).one_or_none()
         if entity is None:
             raise NotFound(f"no entity {slug!r}")
         return entity
 
     def _audit(self, session: Session, entity: Entity, event: AuditEvent) -> AuditRecord:
-        # The entity row orders its chain: FOR UPDATE on PostgreSQL, the write lock on SQLite.
+        # The entity row orders its chain: FOR NO KEY UPDATE on PostgreSQL (it changes no key, so
+        # it does not conflict with the KEY SHARE locks that foreign keys to the entity take — a
+        # plain FOR UPDATE deadlocked concurrent issuances), the write lock on SQLite.
         seq, prev = session.execute(
             select(Entity.audit_seq, Entity.audit_head)
             .where(Entity.id == entity.id)
-            .with_for_update()
+            .with_for_update(key_share=True)
         ).one()
         seq += 1
         payload = dict(event.payload)

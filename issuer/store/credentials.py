@@ -208,7 +208,7 @@ class CredentialMixin(StoreBase):
                     IssuedCredential.credential_id == credential_id,
                     IssuedCredential.entity_id == owner.id,
                 )
-                .with_for_update()
+                .with_for_update(key_share=True)
             ).one_or_none()
             if row is None:
                 raise NotFound(f"entity {entity!r} has no credential {credential_id!r}")
@@ -232,7 +232,7 @@ class CredentialMixin(StoreBase):
                     StatusList.purpose == purpose,
                     StatusList.seq == slot.seq,
                 )
-                .with_for_update()
+                .with_for_update(key_share=True)
             ).one()
             bits = Bitstring.from_bytes(status_list.bits)
             bits.set(slot.index, value)

@@ -35,6 +35,7 @@ from typing import Any, TextIO
 from sqlalchemy.exc import SQLAlchemyError
 
 from issuer.keystore import SLUG_PATTERN, FileKeyStore
+from issuer.provisioning import provision_key
 from issuer.settings import Settings, SettingsError
 from issuer.store import KeyRecord, Store, StoreError
 from vcred.errors import KeyMaterialError, VcredError
@@ -136,18 +137,7 @@ def _entity_create(args: argparse.Namespace, settings: Settings, out: _Output) -
         entity = store.create_entity(
             slug, nombre=nombre, nit=args.nit, did=settings.entity_did(slug)
         )
-        public, key_ref = keystore.create(slug, "key-1", key_type)
-        try:
-            key = store.add_key(
-                slug,
-                fragment="key-1",
-                algorithm=public.algorithm,
-                public_jwk=public.to_jwk(),
-                key_ref=key_ref,
-            )
-        except BaseException:
-            keystore.discard(key_ref)
-            raise
+        key = provision_key(store, keystore, slug, fragment="key-1", key_type=key_type)
     document_url = settings.did_document_url(slug)
     out.result(
         {
@@ -188,18 +178,9 @@ def _key_rotate(args: argparse.Namespace, settings: Settings, out: _Output) -> i
                 KeyType.P256 if active and active[0].algorithm == "ES256" else KeyType.ED25519
             )
         fragment = _next_fragment(keys)
-        public, key_ref = keystore.create(args.entity, fragment, key_type)
-        try:
-            key = store.rotate_key(
-                args.entity,
-                fragment=fragment,
-                algorithm=public.algorithm,
-                public_jwk=public.to_jwk(),
-                key_ref=key_ref,
-            )
-        except BaseException:
-            keystore.discard(key_ref)
-            raise
+        key = provision_key(
+            store, keystore, args.entity, fragment=fragment, key_type=key_type, rotate=True
+        )
     retired = [k.fragment for k in active]
     out.result(
         {"entity": entity.slug, "key": _key_json(key, entity.did), "retired": retired},

@@ -47,6 +47,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from issuer.db import create_engine_for, migrate
 from issuer.keystore import FileKeyStore
+from issuer.provisioning import provision_key
 from issuer.server import DEFAULT_HOST, DEFAULT_PORT, serve
 from issuer.settings import ENV_PREFIX, Settings, SettingsError
 from issuer.store import NotFound, Store, StoreError
@@ -175,19 +176,9 @@ def ensure_demo_entity(settings: Settings) -> DemoEntity:
         try:
             store.active_key(DEMO_SLUG)
         except NotFound:
-            keystore = FileKeyStore(settings)
-            public, key_ref = keystore.create(DEMO_SLUG, "key-1", KeyType.ED25519)
-            try:
-                store.add_key(
-                    DEMO_SLUG,
-                    fragment="key-1",
-                    algorithm=public.algorithm,
-                    public_jwk=public.to_jwk(),
-                    key_ref=key_ref,
-                )
-            except BaseException:
-                keystore.discard(key_ref)
-                raise
+            provision_key(
+                store, FileKeyStore(settings), DEMO_SLUG, fragment="key-1", key_type=KeyType.ED25519
+            )
         path = settings.data_dir / CLIENT_FILE
         saved = _read_client(path)
         if saved is not None and store.verify_client_secret(*saved) is not None:
